@@ -1,0 +1,29 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace PreferenceStudio.Data;
+
+public static class DataExtensions
+{
+    public const string ConnectionName = "Default";
+
+    public static string RequireConnectionString(this IConfiguration configuration) =>
+        configuration.GetConnectionString(ConnectionName) is { Length: > 0 } cs
+            ? cs
+            : throw new InvalidOperationException(
+                "ConnectionStrings:Default is not set. ./run and ./test start a private PostgreSQL and set it; " +
+                "to use another server set the environment variable ConnectionStrings__Default.");
+
+    public static IHostApplicationBuilder AddPreferenceStudioData(this IHostApplicationBuilder builder)
+    {
+        var connectionString = builder.Configuration.RequireConnectionString();
+        builder.Services.AddDbContext<PreferenceStudioDbContext>(options => options.UsePreferenceStudioDatabase(connectionString));
+        return builder;
+    }
+
+    public static DbContextOptionsBuilder UsePreferenceStudioDatabase(this DbContextOptionsBuilder options, string connectionString) =>
+        options.UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
+            .UseSnakeCaseNamingConvention();
+}
