@@ -9,10 +9,10 @@ using PreferenceStudio.Data;
 
 #nullable disable
 
-namespace PreferenceStudio.Migrations
+namespace PreferenceStudio.Data.Migrations
 {
     [DbContext(typeof(PreferenceStudioDbContext))]
-    [Migration("20261122180430_InitialSchema")]
+    [Migration("20261122180450_InitialSchema")]
     partial class InitialSchema
     {
         /// <inheritdoc />

@@ -8,7 +8,7 @@ using PreferenceStudio.Data;
 
 #nullable disable
 
-namespace PreferenceStudio.Migrations
+namespace PreferenceStudio.Data.Migrations
 {
     [DbContext(typeof(PreferenceStudioDbContext))]
     partial class PreferenceStudioDbContextModelSnapshot : ModelSnapshot
