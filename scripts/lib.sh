@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Shared set-up steps for ./run and ./test. Every step is idempotent and quick when already done.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PS_PG_PORT="${PS_PG_PORT:-55432}"
+PS_PG_USER="preferencestudio"
+PS_PG_PASSWORD="${PS_PG_PASSWORD:-preferencestudio}"
+DEBIAN_PACKAGES=(postgresql libtorch-dev libopenblas0-pthread chromium fonts-dejavu-core cmake g++ nodejs npm)
+
+log() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
+die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+ensure_debian_packages() {
+  local missing=()
+  for p in "${DEBIAN_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "Installing Debian packages: ${missing[*]}"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+  command -v dotnet >/dev/null || die "The .NET 10 SDK is needed (https://dotnet.microsoft.com/download): dotnet is not on PATH."
+}
+
+ensure_web_assets() {
+  cd "$ROOT"
+  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then
+    log "Installing browser assets with npm"
+    npm ci --no-audit --no-fund --loglevel=error
+    touch node_modules
+  fi
+  # Third-party assets are served from wwwroot/lib, copied (never committed) from node_modules.
+  local lib="$ROOT/wwwroot/lib"
+  mkdir -p "$lib/bootstrap" "$lib/htmx" "$lib/sortablejs" "$lib/uplot"
+  cp -u node_modules/bootstrap/dist/css/bootstrap.min.css "$lib/bootstrap/"
+  cp -u node_modules/bootstrap/dist/js/bootstrap.bundle.min.js "$lib/bootstrap/"
+  cp -u node_modules/htmx.org/dist/htmx.min.js "$lib/htmx/"
+  cp -u node_modules/sortablejs/Sortable.min.js "$lib/sortablejs/"
+  cp -u node_modules/uplot/dist/uPlot.iife.min.js node_modules/uplot/dist/uPlot.min.css "$lib/uplot/"
+}
+
+build_solution() {
+  cd "$ROOT"
+  if [ -x scripts/build-native.sh ]; then
+    log "Building the native libtorch shim"
+    scripts/build-native.sh
+  fi
+  log "Restoring and building the solution"
+  dotnet tool restore >/dev/null
+  dotnet build PreferenceStudio.sln -c "${CONFIGURATION:-Debug}" -nologo -clp:ErrorsOnly
+}
+
+# A private PostgreSQL cluster in .data/pg, listening on 127.0.0.1:$PS_PG_PORT. PostgreSQL refuses to run
+# as root, so as root the cluster belongs to the 'postgres' user that Debian's package creates.
+start_private_postgres() {
+  local bin; bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+  [ -n "$bin" ] || die "PostgreSQL server binaries not found under /usr/lib/postgresql."
+  local data_root="${PS_DATA_DIR:-$ROOT/.data}"
+  local run=()
+  if [ "$(id -u)" -eq 0 ]; then
+    run=(runuser -u postgres --)
+    mkdir -p "$data_root"
+    chown postgres: "$data_root"
+    # A checkout under a private home (e.g. /root) is out of the postgres user's reach: keep the cluster elsewhere.
+    if ! runuser -u postgres -- test -w "$data_root"; then
+      data_root="/var/lib/postgresql/preferencestudio-$(printf '%s' "$ROOT" | md5sum | cut -c1-8)"
+      mkdir -p "$data_root" && chown postgres: "$data_root"
+    fi
+  fi
+  local data="$data_root/pg" sockets="$data_root/pg-sockets"
+  "${run[@]}" mkdir -p "$sockets"
+  if [ ! -s "$data/PG_VERSION" ]; then
+    log "Creating a private PostgreSQL cluster in $data"
+    local pwfile; pwfile="$(mktemp)"; printf '%s\n' "$PS_PG_PASSWORD" > "$pwfile"; chmod 644 "$pwfile"
+    "${run[@]}" "$bin/initdb" -D "$data" -U "$PS_PG_USER" --pwfile="$pwfile" --auth=scram-sha-256 -E UTF8 --locale=C.UTF-8 >/dev/null
+    rm -f "$pwfile"
+  fi
+  if ! "${run[@]}" "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+    log "Starting PostgreSQL on 127.0.0.1:$PS_PG_PORT"
+    "${run[@]}" "$bin/pg_ctl" -D "$data" -l "$data_root/postgres.log" -w -t 60 \
+      -o "-p $PS_PG_PORT -c listen_addresses=127.0.0.1 -k $sockets -c max_connections=200 -c fsync=on" start >/dev/null \
+      || { tail -n 20 "$data_root/postgres.log" >&2; die "PostgreSQL did not start; its log is above."; }
+  fi
+  export PS_PG_SERVER="Host=127.0.0.1;Port=$PS_PG_PORT;Username=$PS_PG_USER;Password=$PS_PG_PASSWORD"
+}
+
+# ConnectionStrings:Default from the environment wins; otherwise the private cluster is the database.
+configure_database() {
+  if [ -n "${ConnectionStrings__Default:-}" ]; then
+    log "Using the configured PostgreSQL (ConnectionStrings__Default)"
+  else
+    start_private_postgres
+    export ConnectionStrings__Default="$PS_PG_SERVER;Database=preferencestudio"
+  fi
+}

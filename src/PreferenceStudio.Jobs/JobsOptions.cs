@@ -1,0 +1,20 @@
+namespace PreferenceStudio.Jobs;
+
+public sealed class JobsOptions
+{
+    public const string Section = "Jobs";
+
+    /// <summary>
+    /// Whether this process executes jobs (joins the cluster as a node). Workers do; the web app only
+    /// schedules, unless it is run as a single node.
+    /// </summary>
+    public bool Execute { get; set; }
+
+    /// <summary>How often a node checks in; a node silent for longer than twice this is taken for dead.</summary>
+    public TimeSpan CheckinInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often abandoned annotation leases are returned to the pool.</summary>
+    public TimeSpan LeaseExpiryInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    public int MaxConcurrency { get; set; } = 4;
+}

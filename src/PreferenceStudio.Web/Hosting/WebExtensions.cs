@@ -1,0 +1,91 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Identity;
+using PreferenceStudio.Core.Accounts;
+using PreferenceStudio.Data;
+using PreferenceStudio.Web.Components;
+using PreferenceStudio.Web.Endpoints;
+
+namespace PreferenceStudio.Web.Hosting;
+
+public static class WebExtensions
+{
+    public static IHostApplicationBuilder AddPreferenceStudioWeb(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddRazorComponents();
+        services.AddAntiforgery(o => o.HeaderName = "RequestVerificationToken");
+        services.AddCascadingAuthenticationState();
+        services.AddProblemDetails();
+
+        services.AddIdentity<ApplicationUser, IdentityRole>(o =>
+            {
+                o.Password.RequiredLength = 10;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                o.User.RequireUniqueEmail = true;
+            })
+            .AddEntityFrameworkStores<PreferenceStudioDbContext>()
+            .AddDefaultTokenProviders();
+
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.LoginPath = "/account/login";
+            o.AccessDeniedPath = "/account/access-denied";
+            o.Cookie.Name = "ps.auth";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.SlidingExpiration = true;
+            o.ExpireTimeSpan = TimeSpan.FromHours(12);
+            o.Events.OnRedirectToLogin = ctx => ApiAwareRedirect(ctx.HttpContext, ctx.RedirectUri, StatusCodes.Status401Unauthorized);
+            o.Events.OnRedirectToAccessDenied = ctx => ApiAwareRedirect(ctx.HttpContext, ctx.RedirectUri, StatusCodes.Status403Forbidden);
+        });
+
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin))
+            .AddPolicy(Policies.Research, p => p.RequireRole(Roles.Admin, Roles.Researcher))
+            .AddPolicy(Policies.Annotate, p => p.RequireRole(Roles.Admin, Roles.Researcher, Roles.Annotator));
+
+        services.AddScoped<SchedulerStatusQuery>();
+        services.AddScoped<Seeding.DemoSeeder>();
+        return builder;
+    }
+
+    public static WebApplication UsePreferenceStudioWeb(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/error", createScopeForErrors: true);
+            app.UseHsts();
+        }
+        app.UseStatusCodePagesWithReExecute("/status/{0}");
+        app.UseStaticFiles();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        return app;
+    }
+
+    public static WebApplication MapPreferenceStudioWeb(this WebApplication app)
+    {
+        app.MapAccountEndpoints();
+        app.MapAdminEndpoints();
+        app.MapRazorComponents<App>();
+        return app;
+    }
+
+    /// <summary>
+    /// Browsers are sent to sign in; a signed-in user without the role gets a real 403 that the status page explains.
+    /// API and htmx callers get bare status codes, never a page.
+    /// </summary>
+    private static Task ApiAwareRedirect(HttpContext context, string redirectUri, int status)
+    {
+        var isApi = context.Request.Path.StartsWithSegments("/api") || context.Request.Headers["HX-Request"] == "true";
+        if (isApi && context.Features.Get<IStatusCodePagesFeature>() is { } pages)
+            pages.Enabled = false;
+        if (status == StatusCodes.Status401Unauthorized && !isApi)
+            context.Response.Redirect(redirectUri);
+        else
+            context.Response.StatusCode = status;
+        return Task.CompletedTask;
+    }
+}
