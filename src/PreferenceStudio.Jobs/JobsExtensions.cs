@@ -22,7 +22,11 @@ public static class JobsExtensions
 
         builder.Services.AddQuartz(q =>
         {
-            q.ConfigureScheduler(s => s.InstanceName = "PreferenceStudio");
+            q.ConfigureScheduler(s =>
+            {
+                s.InstanceName = "PreferenceStudio";
+                s.IdleWaitTime = options.IdleWaitTime;
+            });
             q.UseDefaultThreadPool(pool => pool.MaxConcurrency = options.MaxConcurrency);
             q.UsePersistentStore(store =>
             {

@@ -16,5 +16,11 @@ public sealed class JobsOptions
     /// <summary>How often abandoned annotation leases are returned to the pool.</summary>
     public TimeSpan LeaseExpiryInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How long an idle node sleeps before it looks for due triggers. A job scheduled by another process
+    /// (the web app) waits at most this long to start, so it is short; each look is one cheap query.
+    /// </summary>
+    public TimeSpan IdleWaitTime { get; set; } = TimeSpan.FromSeconds(5);
+
     public int MaxConcurrency { get; set; } = 4;
 }

@@ -21,7 +21,8 @@ internal sealed class RecurringTriggers(ISchedulerFactory schedulers, IOptions<J
                 .WithIdentity("expire-leases", JobGroups.Maintenance)
                 .ForJob(ExpireLeasesJob.Key)
                 .WithSimpleSchedule(s => s.WithInterval(options.Value.LeaseExpiryInterval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount))
-                .StartNow()
+                // The first run waits one interval: nodes starting together don't all run housekeeping at once.
+                .StartAt(DateTimeOffset.UtcNow + options.Value.LeaseExpiryInterval)
                 .Build(),
         };
 

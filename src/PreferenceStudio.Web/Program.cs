@@ -17,5 +17,3 @@ app.UsePreferenceStudioWeb();
 app.MapPreferenceStudioWeb();
 
 app.Run();
-
-public partial class Program;

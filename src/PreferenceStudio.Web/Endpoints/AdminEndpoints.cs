@@ -15,7 +15,8 @@ public static class AdminEndpoints
     {
         var api = app.MapGroup("/api/admin").RequireAuthorization(Policies.Admin);
         api.MapGet("/scheduler", GetSchedulerStatus);
-        api.MapPost("/jobs/{group}/{name}/trigger", TriggerJob);
+        // A cookie-authenticated write: it needs the antiforgery token (htmx sends it as a header).
+        api.MapPost("/jobs/{group}/{name}/trigger", TriggerJob).RequireAntiforgeryHeader();
 
         var partials = app.MapGroup("/admin/partials").RequireAuthorization(Policies.Admin);
         partials.MapGet("/jobs-status", async (SchedulerStatusQuery query, CancellationToken ct) =>

@@ -25,13 +25,13 @@ public sealed class SchedulerStatusQuery(PreferenceStudioDbContext db, ISchedule
         var now = clock.GetUtcNow();
 
         var nodes = await db.Database.SqlQuery<NodeRow>(
-                $"SELECT instance_name AS \"InstanceName\", last_checkin_time AS \"LastCheckin\", checkin_interval AS \"CheckinInterval\" FROM qrtz_scheduler_state WHERE sched_name = {name} ORDER BY instance_name")
+                $"SELECT instance_name, last_checkin_time AS last_checkin, checkin_interval FROM qrtz_scheduler_state WHERE sched_name = {name} ORDER BY instance_name")
             .ToListAsync(cancellationToken);
         var triggers = await db.Database.SqlQuery<TriggerRow>(
-                $"SELECT trigger_group || '.' || trigger_name AS \"Trigger\", job_group || '.' || job_name AS \"Job\", trigger_state AS \"State\", next_fire_time AS \"NextFire\", prev_fire_time AS \"PreviousFire\" FROM qrtz_triggers WHERE sched_name = {name} ORDER BY next_fire_time")
+                $"SELECT trigger_group || '.' || trigger_name AS trigger, job_group || '.' || job_name AS job, trigger_state AS state, next_fire_time AS next_fire, prev_fire_time AS previous_fire FROM qrtz_triggers WHERE sched_name = {name} ORDER BY next_fire_time")
             .ToListAsync(cancellationToken);
         var running = await db.Database.SqlQuery<FiredRow>(
-                $"SELECT job_group || '.' || job_name AS \"Job\", instance_name AS \"Node\", fired_time AS \"FiredAt\" FROM qrtz_fired_triggers WHERE sched_name = {name} AND state = 'EXECUTING' ORDER BY fired_time")
+                $"SELECT job_group || '.' || job_name AS job, instance_name AS node, fired_time AS fired_at FROM qrtz_fired_triggers WHERE sched_name = {name} AND state = 'EXECUTING' ORDER BY fired_time")
             .ToListAsync(cancellationToken);
         var recent = await db.JobExecutions.AsNoTracking().OrderByDescending(j => j.StartedAt).Take(25)
             .Select(j => new RecentExecution(j.Id, j.JobGroup + "." + j.JobName, j.Node, j.IsRecovery, j.State, j.StartedAt, j.FinishedAt, j.Result, j.Error))
@@ -49,6 +49,7 @@ public sealed class SchedulerStatusQuery(PreferenceStudioDbContext db, ISchedule
             recent);
     }
 
+    // Columns are aliased in snake_case: raw queries map to records through the same naming convention as the model.
     // Quartz.NET stores instants as UTC ticks.
     private static DateTimeOffset? FromQuartzTicks(long? ticks) =>
         ticks is > 0 ? new DateTimeOffset(ticks.Value, TimeSpan.Zero) : null;

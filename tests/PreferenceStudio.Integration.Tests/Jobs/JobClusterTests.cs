@@ -1,0 +1,114 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using PreferenceStudio.Core.Jobs;
+using PreferenceStudio.Core.Tasks;
+using PreferenceStudio.Integration.Tests.Web;
+using PreferenceStudio.Jobs;
+using PreferenceStudio.Testing;
+using PreferenceStudio.Web.Seeding;
+using Quartz;
+
+namespace PreferenceStudio.Integration.Tests.Jobs;
+
+/// <summary>The web app schedules into the clustered store; a separate worker node picks the job up and runs it.</summary>
+public class JobClusterTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(45);
+    private TestDatabase _database = default!;
+    private WebAppFactory _web = default!;
+
+    public async Task InitializeAsync()
+    {
+        _database = await TestDatabase.CreateAsync();
+        _web = new WebAppFactory(_database.ConnectionString);
+        await _web.SeedDemoAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _web.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+
+    private async Task<JobExecution> WaitForExecutionAsync(string jobName, JobExecutionState state)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (DateTime.UtcNow < deadline)
+        {
+            await using var db = _database.CreateContext();
+            var done = await db.JobExecutions.AsNoTracking().FirstOrDefaultAsync(j => j.JobName == jobName && j.State == state);
+            if (done is not null)
+                return done;
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"No {state} execution of {jobName} within {Patience}.");
+    }
+
+    private async Task<long> SeedAbandonedLeaseAsync()
+    {
+        await using var db = _database.CreateContext();
+        var (_, _, task) = await Seed.PairwiseTaskAsync(db, slug: "jobs");
+        var user = await db.Users.FirstAsync();
+        var lease = new Assignment(task.Id, user.Id, slot: 1, DateTimeOffset.UtcNow.AddHours(-2), TimeSpan.FromMinutes(30));
+        db.Assignments.Add(lease);
+        await db.SaveChangesAsync();
+        return lease.Id;
+    }
+
+    [Fact]
+    public async Task TriggerFromWebApp_WorkerRunning_WorkerExecutesItAndTheRecordNamesTheWorker()
+    {
+        var leaseId = await SeedAbandonedLeaseAsync();
+        await using var worker = await WorkerNode.StartAsync(_database.ConnectionString);
+        var admin = _web.CreateBrowser();
+        var account = DemoAccounts.All.First(a => a.Role == "Admin");
+        await admin.SignInOrFailAsync(account.Email, account.Password);
+
+        using var trigger = new HttpRequestMessage(HttpMethod.Post, "/api/admin/jobs/maintenance/expire-leases/trigger");
+        trigger.Headers.Add("RequestVerificationToken", await admin.AntiforgeryTokenAsync());
+        (await admin.SendAsync(trigger)).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+
+        var execution = await WaitForExecutionAsync("expire-leases", JobExecutionState.Succeeded);
+        execution.Node.ShouldBe(worker.InstanceId);
+        execution.Result.ShouldBe("expired 1 lease(s)");
+        await using var db = _database.CreateContext();
+        (await db.Assignments.SingleAsync(a => a.Id == leaseId)).State.ShouldBe(AssignmentState.Expired);
+
+        var status = await admin.GetStringAsync("/api/admin/scheduler");
+        status.ShouldContain(worker.InstanceId);
+    }
+
+    [Fact]
+    public async Task FailingJob_RunOnAWorker_IsRecordedAsFailedWithoutItsHalfDoneWritesAndTheWorkerGoesOn()
+    {
+        await using var worker = await WorkerNode.StartAsync(_database.ConnectionString,
+            services => services.AddQuartz(q => q.AddJob<FailingJob>(j => j.WithIdentity(FailingJob.Key).StoreDurably())));
+        var scheduler = await _web.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+
+        await scheduler.TriggerJob(FailingJob.Key);
+        var failed = await WaitForExecutionAsync(FailingJob.Key.Name, JobExecutionState.Failed);
+
+        failed.Error.ShouldBe("InvalidOperationException: boom");
+        failed.Node.ShouldBe(worker.InstanceId);
+        await using (var db = _database.CreateContext())
+            (await db.ModelVersions.AnyAsync()).ShouldBeFalse("the failed job's unsaved work must not be saved with its failure record");
+
+        await scheduler.TriggerJob(ExpireLeasesJob.Key);
+        (await WaitForExecutionAsync(ExpireLeasesJob.Key.Name, JobExecutionState.Succeeded)).Node.ShouldBe(worker.InstanceId);
+    }
+
+    [Fact]
+    public async Task WorkerStart_StaleMaintenanceTriggerInTheStore_IsRemoved()
+    {
+        var scheduler = await _web.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        var stale = TriggerBuilder.Create().WithIdentity("renamed-long-ago", JobGroups.Maintenance).ForJob(ExpireLeasesJob.Key)
+            .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromHours(1)).RepeatForever()).StartAt(DateTimeOffset.UtcNow.AddHours(1)).Build();
+        await scheduler.ScheduleJob(stale, new ScheduleJobOptions());
+
+        await using var worker = await WorkerNode.StartAsync(_database.ConnectionString);
+
+        (await scheduler.GetTrigger(stale.Key)).ShouldBeNull();
+        (await scheduler.GetTrigger(new TriggerKey("expire-leases", JobGroups.Maintenance))).ShouldNotBeNull();
+    }
+}

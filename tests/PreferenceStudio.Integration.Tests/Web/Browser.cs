@@ -1,0 +1,35 @@
+using System.Net;
+using System.Text.Json;
+using AngleSharp.Html.Parser;
+
+namespace PreferenceStudio.Integration.Tests.Web;
+
+/// <summary>What a browser does with our forms: fetch the page, keep its antiforgery token, post the fields.</summary>
+internal static class Browser
+{
+    public static async Task<HttpResponseMessage> SignInAsync(this HttpClient client, string email, string password)
+    {
+        var page = await client.GetStringAsync("/account/login");
+        var form = new HtmlParser().ParseDocument(page).QuerySelector("form")!;
+        var fields = form.QuerySelectorAll("input[type=hidden]")
+            .ToDictionary(i => i.GetAttribute("name")!, i => i.GetAttribute("value") ?? "");
+        fields["Input.Email"] = email;
+        fields["Input.Password"] = password;
+        return await client.PostAsync("/account/login", new FormUrlEncodedContent(fields));
+    }
+
+    public static async Task SignInOrFailAsync(this HttpClient client, string email, string password)
+    {
+        var response = await client.SignInAsync(email, password);
+        if (response.StatusCode != HttpStatusCode.Redirect)
+            throw new InvalidOperationException($"Sign-in of {email} failed: {response.StatusCode}");
+    }
+
+    /// <summary>The token htmx sends as a header, read from the hx-headers attribute every page carries.</summary>
+    public static async Task<string> AntiforgeryTokenAsync(this HttpClient client)
+    {
+        var page = await client.GetStringAsync("/");
+        var headers = new HtmlParser().ParseDocument(page).Body!.GetAttribute("hx-headers")!;
+        return JsonDocument.Parse(headers).RootElement.GetProperty("RequestVerificationToken").GetString()!;
+    }
+}
