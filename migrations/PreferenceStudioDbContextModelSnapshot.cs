@@ -337,11 +337,20 @@ namespace PreferenceStudio.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("state");
 
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(301)
+                        .HasColumnType("character varying(301)")
+                        .HasColumnName("trigger");
+
                     b.HasKey("Id")
                         .HasName("pk_job_executions");
 
                     b.HasIndex("StartedAt")
                         .HasDatabaseName("ix_job_executions_started_at");
+
+                    b.HasIndex("Trigger", "State")
+                        .HasDatabaseName("ix_job_executions_trigger_state");
 
                     b.HasIndex("JobGroup", "JobName", "StartedAt")
                         .HasDatabaseName("ix_job_executions_job_group_job_name_started_at");

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using PreferenceStudio.Core.Jobs;
 using PreferenceStudio.Data;
@@ -18,10 +19,13 @@ public abstract class JobBase(PreferenceStudioDbContext db, TimeProvider clock, 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
     {
         var key = context.JobDetail.Key;
-        var execution = new JobExecution(key.Name, key.Group, context.FireInstanceId,
+        var trigger = context.Recovering && context.RecoveringTriggerKey is { } original ? original : context.Trigger.Key;
+        var execution = new JobExecution(key.Name, key.Group, $"{trigger.Group}.{trigger.Name}", context.FireInstanceId,
             context.Scheduler.SchedulerInstanceId, context.Recovering, clock.GetUtcNow());
         try
         {
+            if (context.Recovering)
+                await CloseAbandonedRecordsAsync(execution, cancellationToken);
             db.JobExecutions.Add(execution);
             await db.SaveChangesAsync(cancellationToken);
             logger.LogInformation("Job {Job} started on {Node} (recovering: {Recovering})", key, execution.Node, context.Recovering);
@@ -44,6 +48,16 @@ public abstract class JobBase(PreferenceStudioDbContext db, TimeProvider clock, 
 
     /// <summary>Lets a job mark its own domain record (a training run, an export) as failed too.</summary>
     protected virtual Task OnFailedAsync(Exception error, IJobExecutionContext context) => Task.CompletedTask;
+
+    /// <summary>The records a dead node left "running" for this very firing are closed, so none stays open for ever.</summary>
+    private async Task CloseAbandonedRecordsAsync(JobExecution recovered, CancellationToken cancellationToken)
+    {
+        var abandoned = await db.JobExecutions
+            .Where(j => j.Trigger == recovered.Trigger && j.State == JobExecutionState.Running && j.Node != recovered.Node)
+            .ToListAsync(cancellationToken);
+        foreach (var record in abandoned)
+            record.Abandon(recovered.Node, clock.GetUtcNow());
+    }
 
     private async Task RecordFailureAsync(JobExecution execution, Exception error, IJobExecutionContext context)
     {

@@ -40,6 +40,7 @@ public static class JobsExtensions
                 });
             });
             q.AddJob<ExpireLeasesJob>(j => j.WithIdentity(ExpireLeasesJob.Key).StoreDurably().RequestRecovery());
+            q.AddJob<ClusterDrillJob>(j => j.WithIdentity(ClusterDrillJob.Key).StoreDurably().RequestRecovery());
         });
 
         if (options.Execute)

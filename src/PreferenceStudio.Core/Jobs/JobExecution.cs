@@ -15,10 +15,11 @@ public sealed class JobExecution
 {
     private JobExecution() { }
 
-    public JobExecution(string jobName, string jobGroup, string fireInstanceId, string node, bool isRecovery, DateTimeOffset now)
+    public JobExecution(string jobName, string jobGroup, string trigger, string fireInstanceId, string node, bool isRecovery, DateTimeOffset now)
     {
         JobName = jobName;
         JobGroup = jobGroup;
+        Trigger = trigger;
         FireInstanceId = fireInstanceId;
         Node = node;
         IsRecovery = isRecovery;
@@ -29,6 +30,9 @@ public sealed class JobExecution
     public long Id { get; private set; }
     public string JobName { get; private set; } = "";
     public string JobGroup { get; private set; } = "";
+    /// <summary>The trigger that fired it ("group.name"); a recovered run names the original trigger.</summary>
+    public string Trigger { get; private set; } = "";
+
     public string FireInstanceId { get; private set; } = "";
     public string Node { get; private set; } = "";
     public bool IsRecovery { get; private set; }
@@ -45,6 +49,10 @@ public sealed class JobExecution
         Result = result;
         FinishedAt = now;
     }
+
+    /// <summary>Closes the record of a run whose node died mid-way; the run itself goes on elsewhere.</summary>
+    public void Abandon(string recoveredOn, DateTimeOffset now) =>
+        Fail($"Abandoned: node {Node} stopped checking in; the job was recovered on {recoveredOn}.", now);
 
     public void Fail(string error, DateTimeOffset now)
     {

@@ -12,6 +12,8 @@ internal sealed class JobExecutionConfiguration : IEntityTypeConfiguration<JobEx
         b.Property(j => j.JobName).HasMaxLength(150);
         b.Property(j => j.JobGroup).HasMaxLength(150);
         b.Property(j => j.FireInstanceId).HasMaxLength(140);
+        b.Property(j => j.Trigger).HasMaxLength(301);
+        b.HasIndex(j => new { j.Trigger, j.State });
         b.Property(j => j.Node).HasMaxLength(200);
         b.HasIndex(j => j.StartedAt);
         b.HasIndex(j => new { j.JobGroup, j.JobName, j.StartedAt });

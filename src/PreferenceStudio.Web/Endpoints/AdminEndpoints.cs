@@ -9,7 +9,7 @@ namespace PreferenceStudio.Web.Endpoints;
 public static class AdminEndpoints
 {
     /// <summary>Jobs an administrator may start by hand from the jobs page.</summary>
-    public static readonly IReadOnlyList<JobKey> TriggerableJobs = [ExpireLeasesJob.Key];
+    public static readonly IReadOnlyList<JobKey> TriggerableJobs = [ExpireLeasesJob.Key, ClusterDrillJob.Key];
 
     public static IEndpointRouteBuilder MapAdminEndpoints(this IEndpointRouteBuilder app)
     {

@@ -31,18 +31,21 @@ public class JobClusterTests : IAsyncLifetime
         await _database.DisposeAsync();
     }
 
-    private async Task<JobExecution> WaitForExecutionAsync(string jobName, JobExecutionState state)
+    private Task<JobExecution> WaitForExecutionAsync(string jobName, JobExecutionState state) =>
+        WaitForAsync(db => db.JobExecutions.AsNoTracking().FirstOrDefaultAsync(j => j.JobName == jobName && j.State == state),
+            $"a {state} execution of {jobName}");
+
+    private async Task<T> WaitForAsync<T>(Func<PreferenceStudio.Data.PreferenceStudioDbContext, Task<T?>> probe, string what, TimeSpan? patience = null)
     {
-        var deadline = DateTime.UtcNow + Patience;
+        var deadline = DateTime.UtcNow + (patience ?? Patience);
         while (DateTime.UtcNow < deadline)
         {
             await using var db = _database.CreateContext();
-            var done = await db.JobExecutions.AsNoTracking().FirstOrDefaultAsync(j => j.JobName == jobName && j.State == state);
-            if (done is not null)
-                return done;
+            if (await probe(db) is { } found)
+                return found;
             await Task.Delay(200);
         }
-        throw new TimeoutException($"No {state} execution of {jobName} within {Patience}.");
+        throw new TimeoutException($"No {what} within {patience ?? Patience}.");
     }
 
     private async Task<long> SeedAbandonedLeaseAsync()
@@ -110,5 +113,30 @@ public class JobClusterTests : IAsyncLifetime
 
         (await scheduler.GetTrigger(stale.Key)).ShouldBeNull();
         (await scheduler.GetTrigger(new TriggerKey("expire-leases", JobGroups.Maintenance))).ShouldNotBeNull();
+    }
+
+    [Fact]
+    public async Task NodeDiesMidJob_AnotherNodeRunning_RecoversTheJobAndClosesTheDeadNodesRecord()
+    {
+        var scheduler = await _web.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        using var doomed = WorkerProcess.Start(_database.ConnectionString);
+        var doomedNode = await WaitForAsync(db => db.Database
+            .SqlQuery<string>($"SELECT instance_name AS \"Value\" FROM qrtz_scheduler_state").FirstOrDefaultAsync(), "a worker process checking in");
+
+        await scheduler.TriggerJob(ClusterDrillJob.Key, new JobDataMap { [ClusterDrillJob.SecondsKey] = 4 });
+        var started = await WaitForExecutionAsync(ClusterDrillJob.Key.Name, JobExecutionState.Running);
+        started.Node.ShouldBe(doomedNode);
+        doomed.Kill();
+
+        await using var survivor = await WorkerNode.StartAsync(_database.ConnectionString);
+        var recovered = await WaitForAsync(db => db.JobExecutions.AsNoTracking()
+            .FirstOrDefaultAsync(j => j.IsRecovery && j.State == JobExecutionState.Succeeded), "a recovered execution", TimeSpan.FromSeconds(90));
+
+        recovered.Node.ShouldBe(survivor.InstanceId);
+        recovered.Trigger.ShouldBe(started.Trigger);
+        await using var read = _database.CreateContext();
+        var abandoned = await read.JobExecutions.SingleAsync(j => j.Id == started.Id);
+        abandoned.State.ShouldBe(JobExecutionState.Failed);
+        abandoned.Error.ShouldBe($"Abandoned: node {doomedNode} stopped checking in; the job was recovered on {survivor.InstanceId}.");
     }
 }

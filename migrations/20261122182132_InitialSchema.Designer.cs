@@ -12,7 +12,7 @@ using PreferenceStudio.Data;
 namespace PreferenceStudio.Data.Migrations
 {
     [DbContext(typeof(PreferenceStudioDbContext))]
-    [Migration("20261122180450_InitialSchema")]
+    [Migration("20261122182132_InitialSchema")]
     partial class InitialSchema
     {
         /// <inheritdoc />
@@ -340,11 +340,20 @@ namespace PreferenceStudio.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("state");
 
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(301)
+                        .HasColumnType("character varying(301)")
+                        .HasColumnName("trigger");
+
                     b.HasKey("Id")
                         .HasName("pk_job_executions");
 
                     b.HasIndex("StartedAt")
                         .HasDatabaseName("ix_job_executions_started_at");
+
+                    b.HasIndex("Trigger", "State")
+                        .HasDatabaseName("ix_job_executions_trigger_state");
 
                     b.HasIndex("JobGroup", "JobName", "StartedAt")
                         .HasDatabaseName("ix_job_executions_job_group_job_name_started_at");

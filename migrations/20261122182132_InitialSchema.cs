@@ -20,6 +20,7 @@ namespace PreferenceStudio.Data.Migrations
                         .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
                     job_name = table.Column<string>(type: "character varying(150)", maxLength: 150, nullable: false),
                     job_group = table.Column<string>(type: "character varying(150)", maxLength: 150, nullable: false),
+                    trigger = table.Column<string>(type: "character varying(301)", maxLength: 301, nullable: false),
                     fire_instance_id = table.Column<string>(type: "character varying(140)", maxLength: 140, nullable: false),
                     node = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
                     is_recovery = table.Column<bool>(type: "boolean", nullable: false),
@@ -876,6 +877,11 @@ namespace PreferenceStudio.Data.Migrations
                 name: "ix_job_executions_started_at",
                 table: "job_executions",
                 column: "started_at");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_job_executions_trigger_state",
+                table: "job_executions",
+                columns: new[] { "trigger", "state" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_model_versions_name",
