@@ -6,7 +6,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PS_PG_PORT="${PS_PG_PORT:-55432}"
 PS_PG_USER="preferencestudio"
 PS_PG_PASSWORD="${PS_PG_PASSWORD:-preferencestudio}"
-DEBIAN_PACKAGES=(postgresql libtorch-dev libopenblas0-pthread chromium fonts-dejavu-core cmake g++ nodejs npm)
+DEBIAN_PACKAGES=(postgresql libtorch-dev libopenblas0-pthread chromium fonts-dejavu-core)
 
 log() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
 die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
@@ -18,6 +18,10 @@ ensure_debian_packages() {
   for p in "${DEBIAN_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
+  # Tools that may come from elsewhere than Debian (a Node.js install brings its own npm): needed as commands.
+  command -v npm >/dev/null || missing+=(nodejs npm)
+  command -v cmake >/dev/null || missing+=(cmake)
+  command -v g++ >/dev/null || missing+=(g++)
   if [ ${#missing[@]} -gt 0 ]; then
     log "Installing Debian packages: ${missing[*]}"
     as_root apt-get update -qq
