@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using PreferenceStudio.Core.Annotations;
@@ -10,8 +11,11 @@ using PreferenceStudio.Core.Training;
 namespace PreferenceStudio.Data;
 
 public sealed class PreferenceStudioDbContext(DbContextOptions<PreferenceStudioDbContext> options)
-    : IdentityDbContext<ApplicationUser>(options)
+    : IdentityDbContext<ApplicationUser>(options), IDataProtectionKeyContext
 {
+    /// <summary>Cookie and antiforgery keys, shared by every web node so any of them can serve any request.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     public DbSet<Project> Projects => Set<Project>();
     public DbSet<Principle> Principles => Set<Principle>();
     public DbSet<SpanLabel> SpanLabels => Set<SpanLabel>();

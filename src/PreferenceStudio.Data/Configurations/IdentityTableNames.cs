@@ -1,9 +1,10 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
 namespace PreferenceStudio.Data.Configurations;
 
-/// <summary>Identity's tables in the same snake_case as the rest of the schema.</summary>
+/// <summary>Identity's and data protection's tables in the same snake_case as the rest of the schema.</summary>
 internal static class IdentityTableNames
 {
     public static void Apply(ModelBuilder builder)
@@ -16,5 +17,6 @@ internal static class IdentityTableNames
         builder.Entity<IdentityUserLogin<string>>().ToTable("user_logins");
         builder.Entity<IdentityUserToken<string>>().ToTable("user_tokens");
         builder.Entity<IdentityRoleClaim<string>>().ToTable("role_claims");
+        builder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
     }
 }

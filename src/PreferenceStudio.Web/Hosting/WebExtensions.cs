@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Identity;
 using PreferenceStudio.Core.Accounts;
@@ -16,6 +17,11 @@ public static class WebExtensions
         services.AddAntiforgery(o => o.HeaderName = "RequestVerificationToken");
         services.AddCascadingAuthenticationState();
         services.AddProblemDetails();
+
+        // Keys in PostgreSQL: a cookie or form token made by one web node is read by any other.
+        services.AddDataProtection()
+            .SetApplicationName("PreferenceStudio")
+            .PersistKeysToDbContext<PreferenceStudioDbContext>();
 
         services.AddIdentity<ApplicationUser, IdentityRole>(o =>
             {
