@@ -1,4 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Storage;
 using PreferenceStudio.Data;
 using PreferenceStudio.Web.Seeding;
 
@@ -18,7 +21,7 @@ public static class Commands
             switch (command)
             {
                 case "migrate":
-                    await scope.ServiceProvider.GetRequiredService<PreferenceStudioDbContext>().Database.MigrateAsync();
+                    await MigrateAsync(scope.ServiceProvider.GetRequiredService<PreferenceStudioDbContext>());
                     Console.WriteLine("Database is up to date.");
                     break;
                 case "seed":
@@ -32,5 +35,15 @@ public static class Commands
             }
         }
         return true;
+    }
+
+    private static async Task MigrateAsync(PreferenceStudioDbContext db)
+    {
+        // Creating a missing database and history table first spares a first run two scary, harmless errors in the log.
+        var creator = db.GetService<IRelationalDatabaseCreator>();
+        if (!await creator.ExistsAsync())
+            await creator.CreateAsync();
+        await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync();
+        await db.Database.MigrateAsync();
     }
 }
