@@ -7,7 +7,10 @@ using PreferenceStudio.Web.Seeding;
 
 namespace PreferenceStudio.Web.Hosting;
 
-/// <summary>One-shot commands the set-up scripts run before the app serves: `migrate` and `seed`.</summary>
+/// <summary>
+/// One-shot commands run before the app serves: `migrate`, `seed` (demo data), and
+/// `create-user EMAIL ROLE` (the password is read from PS_NEW_USER_PASSWORD, so it stays out of shell history).
+/// </summary>
 public static class Commands
 {
     public static async Task<bool> RunCommandAsync(this WebApplication app, string[] args)
@@ -15,6 +18,8 @@ public static class Commands
         var commands = args.TakeWhile(a => !a.StartsWith('-')).ToList();
         if (commands.Count == 0)
             return false;
+        if (commands[0] == "create-user")
+            return await CreateUserAsync(app, commands);
         foreach (var command in commands)
         {
             await using var scope = app.Services.CreateAsyncScope();
@@ -29,11 +34,31 @@ public static class Commands
                     Console.WriteLine(seeded ? "Seeded the demo project and accounts." : "Demo data already present.");
                     break;
                 default:
-                    Console.Error.WriteLine($"Unknown command '{command}'. Commands: migrate, seed.");
+                    Console.Error.WriteLine($"Unknown command '{command}'. Commands: migrate, seed, create-user.");
                     Environment.ExitCode = 2;
                     return true;
             }
         }
+        return true;
+    }
+
+    private static async Task<bool> CreateUserAsync(WebApplication app, List<string> command)
+    {
+        var password = Environment.GetEnvironmentVariable("PS_NEW_USER_PASSWORD");
+        if (command.Count != 3 || string.IsNullOrEmpty(password))
+        {
+            Console.Error.WriteLine("usage: PS_NEW_USER_PASSWORD=... PreferenceStudio.Web create-user EMAIL ROLE");
+            Environment.ExitCode = 2;
+            return true;
+        }
+        await using var scope = app.Services.CreateAsyncScope();
+        var errors = await scope.ServiceProvider.GetRequiredService<Accounts.AccountService>()
+            .CreateAsync(command[1], command[1], command[2], password);
+        foreach (var error in errors)
+            Console.Error.WriteLine(error);
+        Environment.ExitCode = errors.Count == 0 ? 0 : 1;
+        if (errors.Count == 0)
+            Console.WriteLine($"Created {command[1]} ({command[2]}).");
         return true;
     }
 

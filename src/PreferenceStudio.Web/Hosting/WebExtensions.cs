@@ -52,6 +52,7 @@ public static class WebExtensions
             .AddPolicy(Policies.Annotate, p => p.RequireRole(Roles.Admin, Roles.Researcher, Roles.Annotator));
 
         services.AddScoped<SchedulerStatusQuery>();
+        services.AddScoped<Accounts.AccountService>();
         services.AddScoped<Seeding.DemoSeeder>();
         return builder;
     }
