@@ -17,6 +17,7 @@ public static class WebExtensions
         services.AddAntiforgery(o => o.HeaderName = "RequestVerificationToken");
         services.AddCascadingAuthenticationState();
         services.AddProblemDetails();
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
         // Keys in PostgreSQL: a cookie or form token made by one web node is read by any other.
         services.AddDataProtection()
@@ -74,6 +75,8 @@ public static class WebExtensions
 
     public static WebApplication MapPreferenceStudioWeb(this WebApplication app)
     {
+        // For load balancers: anonymous, no page, just whether this node can serve.
+        app.MapHealthChecks("/healthz").AllowAnonymous();
         app.MapAccountEndpoints();
         app.MapAdminEndpoints();
         app.MapRazorComponents<App>();

@@ -45,6 +45,14 @@ public class AccessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetHealth_Anonymous_ReportsHealthyWhileTheDatabaseAnswers()
+    {
+        var response = await _app.CreateBrowser().GetAsync("/healthz");
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await response.Content.ReadAsStringAsync()).ShouldBe("Healthy");
+    }
+
+    [Fact]
     public async Task GetAdminApi_Anonymous_Returns401()
     {
         var response = await _app.CreateBrowser().GetAsync("/api/admin/scheduler");
