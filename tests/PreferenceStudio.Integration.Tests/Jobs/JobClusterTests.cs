@@ -6,30 +6,14 @@ using PreferenceStudio.Core.Tasks;
 using PreferenceStudio.Integration.Tests.Web;
 using PreferenceStudio.Jobs;
 using PreferenceStudio.Testing;
-using PreferenceStudio.Web.Seeding;
 using Quartz;
 
 namespace PreferenceStudio.Integration.Tests.Jobs;
 
 /// <summary>The web app schedules into the clustered store; a separate worker node picks the job up and runs it.</summary>
-public class JobClusterTests : IAsyncLifetime
+public class JobClusterTests : WebAppTest
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(45);
-    private TestDatabase _database = default!;
-    private WebAppFactory _web = default!;
-
-    public async Task InitializeAsync()
-    {
-        _database = await TestDatabase.CreateAsync();
-        _web = new WebAppFactory(_database.ConnectionString);
-        await _web.SeedDemoAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _web.DisposeAsync();
-        await _database.DisposeAsync();
-    }
 
     private Task<JobExecution> WaitForExecutionAsync(string jobName, JobExecutionState state) =>
         WaitForAsync(db => db.JobExecutions.AsNoTracking().FirstOrDefaultAsync(j => j.JobName == jobName && j.State == state),
@@ -40,7 +24,7 @@ public class JobClusterTests : IAsyncLifetime
         var deadline = DateTime.UtcNow + (patience ?? Patience);
         while (DateTime.UtcNow < deadline)
         {
-            await using var db = _database.CreateContext();
+            await using var db = Database.CreateContext();
             if (await probe(db) is { } found)
                 return found;
             await Task.Delay(200);
@@ -50,7 +34,7 @@ public class JobClusterTests : IAsyncLifetime
 
     private async Task<long> SeedAbandonedLeaseAsync()
     {
-        await using var db = _database.CreateContext();
+        await using var db = Database.CreateContext();
         var (_, _, task) = await Seed.PairwiseTaskAsync(db, slug: "jobs");
         var user = await db.Users.FirstAsync();
         var lease = new Assignment(task.Id, user.Id, slot: 1, DateTimeOffset.UtcNow.AddHours(-2), TimeSpan.FromMinutes(30));
@@ -63,10 +47,8 @@ public class JobClusterTests : IAsyncLifetime
     public async Task TriggerFromWebApp_WorkerRunning_WorkerExecutesItAndTheRecordNamesTheWorker()
     {
         var leaseId = await SeedAbandonedLeaseAsync();
-        await using var worker = await WorkerNode.StartAsync(_database.ConnectionString);
-        var admin = _web.CreateBrowser();
-        var account = DemoAccounts.All.First(a => a.Role == "Admin");
-        await admin.SignInOrFailAsync(account.Email, account.Password);
+        await using var worker = await WorkerNode.StartAsync(Database.ConnectionString);
+        var admin = await SignedInAsync("Admin");
 
         using var trigger = new HttpRequestMessage(HttpMethod.Post, "/api/admin/jobs/maintenance/expire-leases/trigger");
         trigger.Headers.Add("RequestVerificationToken", await admin.AntiforgeryTokenAsync());
@@ -75,7 +57,7 @@ public class JobClusterTests : IAsyncLifetime
         var execution = await WaitForExecutionAsync("expire-leases", JobExecutionState.Succeeded);
         execution.Node.ShouldBe(worker.InstanceId);
         execution.Result.ShouldBe("expired 1 lease(s)");
-        await using var db = _database.CreateContext();
+        await using var db = Database.CreateContext();
         (await db.Assignments.SingleAsync(a => a.Id == leaseId)).State.ShouldBe(AssignmentState.Expired);
 
         var status = await admin.GetStringAsync("/api/admin/scheduler");
@@ -85,16 +67,16 @@ public class JobClusterTests : IAsyncLifetime
     [Fact]
     public async Task FailingJob_RunOnAWorker_IsRecordedAsFailedWithoutItsHalfDoneWritesAndTheWorkerGoesOn()
     {
-        await using var worker = await WorkerNode.StartAsync(_database.ConnectionString,
+        await using var worker = await WorkerNode.StartAsync(Database.ConnectionString,
             services => services.AddQuartz(q => q.AddJob<FailingJob>(j => j.WithIdentity(FailingJob.Key).StoreDurably())));
-        var scheduler = await _web.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        var scheduler = await App.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
 
         await scheduler.TriggerJob(FailingJob.Key);
         var failed = await WaitForExecutionAsync(FailingJob.Key.Name, JobExecutionState.Failed);
 
         failed.Error.ShouldBe("InvalidOperationException: boom");
         failed.Node.ShouldBe(worker.InstanceId);
-        await using (var db = _database.CreateContext())
+        await using (var db = Database.CreateContext())
             (await db.ModelVersions.AnyAsync()).ShouldBeFalse("the failed job's unsaved work must not be saved with its failure record");
 
         await scheduler.TriggerJob(ExpireLeasesJob.Key);
@@ -104,12 +86,12 @@ public class JobClusterTests : IAsyncLifetime
     [Fact]
     public async Task WorkerStart_StaleMaintenanceTriggerInTheStore_IsRemoved()
     {
-        var scheduler = await _web.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        var scheduler = await App.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
         var stale = TriggerBuilder.Create().WithIdentity("renamed-long-ago", JobGroups.Maintenance).ForJob(ExpireLeasesJob.Key)
             .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromHours(1)).RepeatForever()).StartAt(DateTimeOffset.UtcNow.AddHours(1)).Build();
         await scheduler.ScheduleJob(stale, new ScheduleJobOptions());
 
-        await using var worker = await WorkerNode.StartAsync(_database.ConnectionString);
+        await using var worker = await WorkerNode.StartAsync(Database.ConnectionString);
 
         (await scheduler.GetTrigger(stale.Key)).ShouldBeNull();
         (await scheduler.GetTrigger(new TriggerKey("expire-leases", JobGroups.Maintenance))).ShouldNotBeNull();
@@ -118,8 +100,8 @@ public class JobClusterTests : IAsyncLifetime
     [Fact]
     public async Task NodeDiesMidJob_AnotherNodeRunning_RecoversTheJobAndClosesTheDeadNodesRecord()
     {
-        var scheduler = await _web.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
-        using var doomed = WorkerProcess.Start(_database.ConnectionString);
+        var scheduler = await App.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        using var doomed = WorkerProcess.Start(Database.ConnectionString);
         var doomedNode = await WaitForAsync(db => db.Database
             .SqlQuery<string>($"SELECT instance_name AS \"Value\" FROM qrtz_scheduler_state").FirstOrDefaultAsync(), "a worker process checking in");
 
@@ -128,13 +110,13 @@ public class JobClusterTests : IAsyncLifetime
         started.Node.ShouldBe(doomedNode);
         doomed.Kill();
 
-        await using var survivor = await WorkerNode.StartAsync(_database.ConnectionString);
+        await using var survivor = await WorkerNode.StartAsync(Database.ConnectionString);
         var recovered = await WaitForAsync(db => db.JobExecutions.AsNoTracking()
             .FirstOrDefaultAsync(j => j.IsRecovery && j.State == JobExecutionState.Succeeded), "a recovered execution", TimeSpan.FromSeconds(90));
 
         recovered.Node.ShouldBe(survivor.InstanceId);
         recovered.Trigger.ShouldBe(started.Trigger);
-        await using var read = _database.CreateContext();
+        await using var read = Database.CreateContext();
         var abandoned = await read.JobExecutions.SingleAsync(j => j.Id == started.Id);
         abandoned.State.ShouldBe(JobExecutionState.Failed);
         abandoned.Error.ShouldBe($"Abandoned: node {doomedNode} stopped checking in; the job was recovered on {survivor.InstanceId}.");

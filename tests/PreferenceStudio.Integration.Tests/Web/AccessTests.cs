@@ -1,44 +1,16 @@
 using System.Net;
-using PreferenceStudio.Testing;
-using PreferenceStudio.Web.Seeding;
 
 namespace PreferenceStudio.Integration.Tests.Web;
 
 /// <summary>Sign-in and the role gates, through the real pipeline (cookies, antiforgery, policies).</summary>
-public class AccessTests : IAsyncLifetime
+public class AccessTests : WebAppTest
 {
-    private TestDatabase _database = default!;
-    private WebAppFactory _app = default!;
-
-    public async Task InitializeAsync()
-    {
-        _database = await TestDatabase.CreateAsync();
-        _app = new WebAppFactory(_database.ConnectionString);
-        await _app.SeedDemoAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        await _database.DisposeAsync();
-    }
-
-    private static DemoAccounts.Account Account(string role) => DemoAccounts.All.First(a => a.Role == role);
-
-    private async Task<HttpClient> SignedInAsync(string role)
-    {
-        var client = _app.CreateBrowser();
-        var account = Account(role);
-        await client.SignInOrFailAsync(account.Email, account.Password);
-        return client;
-    }
-
     [Theory]
     [InlineData("/")]
     [InlineData("/admin/jobs")]
     public async Task GetPage_Anonymous_RedirectsToSignIn(string path)
     {
-        var response = await _app.CreateBrowser().GetAsync(path);
+        var response = await App.CreateBrowser().GetAsync(path);
 
         response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         response.Headers.Location!.ToString().ShouldContain("/account/login?ReturnUrl=" + Uri.EscapeDataString(path));
@@ -47,7 +19,7 @@ public class AccessTests : IAsyncLifetime
     [Fact]
     public async Task GetHealth_Anonymous_ReportsHealthyWhileTheDatabaseAnswers()
     {
-        var response = await _app.CreateBrowser().GetAsync("/healthz");
+        var response = await App.CreateBrowser().GetAsync("/healthz");
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await response.Content.ReadAsStringAsync()).ShouldBe("Healthy");
     }
@@ -55,14 +27,14 @@ public class AccessTests : IAsyncLifetime
     [Fact]
     public async Task GetAdminApi_Anonymous_Returns401()
     {
-        var response = await _app.CreateBrowser().GetAsync("/api/admin/scheduler");
+        var response = await App.CreateBrowser().GetAsync("/api/admin/scheduler");
         response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
     }
 
     [Fact]
     public async Task SignIn_WrongPassword_ShowsAnErrorAndSignsNobodyIn()
     {
-        var client = _app.CreateBrowser();
+        var client = App.CreateBrowser();
         var response = await client.SignInAsync(Account("Annotator").Email, "not-the-password");
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);

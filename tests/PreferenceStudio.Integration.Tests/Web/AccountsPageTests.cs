@@ -1,31 +1,17 @@
 using System.Net;
 using AngleSharp.Html.Parser;
 using Microsoft.EntityFrameworkCore;
-using PreferenceStudio.Testing;
-using PreferenceStudio.Web.Seeding;
 
 namespace PreferenceStudio.Integration.Tests.Web;
 
-public class AccountsPageTests : IAsyncLifetime
+public class AccountsPageTests : WebAppTest
 {
-    private TestDatabase _database = default!;
-    private WebAppFactory _app = default!;
     private HttpClient _admin = default!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _database = await TestDatabase.CreateAsync();
-        _app = new WebAppFactory(_database.ConnectionString);
-        await _app.SeedDemoAsync();
-        _admin = _app.CreateBrowser();
-        var admin = DemoAccounts.All.First(a => a.Role == "Admin");
-        await _admin.SignInOrFailAsync(admin.Email, admin.Password);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        await _database.DisposeAsync();
+        await base.InitializeAsync();
+        _admin = await SignedInAsync("Admin");
     }
 
     private async Task<string> CreateAccountAsync(string email, string role, string password)
@@ -48,7 +34,7 @@ public class AccountsPageTests : IAsyncLifetime
         var html = await CreateAccountAsync("new.annotator@example.org", "Annotator", "Str0ng-enough!");
 
         html.ShouldContain("Created new.annotator@example.org");
-        var client = _app.CreateBrowser();
+        var client = App.CreateBrowser();
         (await client.SignInAsync("new.annotator@example.org", "Str0ng-enough!")).StatusCode.ShouldBe(HttpStatusCode.Redirect);
         (await client.GetAsync("/admin/users")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
     }
@@ -59,7 +45,7 @@ public class AccountsPageTests : IAsyncLifetime
         var html = await CreateAccountAsync("weak@example.org", "Researcher", "short");
 
         html.ShouldContain("Passwords must be at least 10 characters");
-        await using var db = _database.CreateContext();
+        await using var db = Database.CreateContext();
         (await db.Users.AnyAsync(u => u.Email == "weak@example.org")).ShouldBeFalse();
     }
 
@@ -69,7 +55,7 @@ public class AccountsPageTests : IAsyncLifetime
         var html = await CreateAccountAsync("root@example.org", "Superuser", "Str0ng-enough!");
 
         html.ShouldContain("Role must be one of Admin, Researcher, Annotator");
-        await using var db = _database.CreateContext();
+        await using var db = Database.CreateContext();
         (await db.Users.AnyAsync(u => u.Email == "root@example.org")).ShouldBeFalse();
     }
 }

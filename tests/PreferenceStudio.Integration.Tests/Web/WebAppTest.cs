@@ -1,0 +1,35 @@
+using PreferenceStudio.Testing;
+using PreferenceStudio.Web.Seeding;
+
+namespace PreferenceStudio.Integration.Tests.Web;
+
+/// <summary>A test against the real web app over its own fresh, demo-seeded database.</summary>
+public abstract class WebAppTest : IAsyncLifetime
+{
+    protected TestDatabase Database { get; private set; } = default!;
+    protected WebAppFactory App { get; private set; } = default!;
+
+    public virtual async Task InitializeAsync()
+    {
+        Database = await TestDatabase.CreateAsync();
+        App = new WebAppFactory(Database.ConnectionString);
+        await App.SeedDemoAsync();
+    }
+
+    public virtual async Task DisposeAsync()
+    {
+        await App.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+
+    protected static DemoAccounts.Account Account(string role) => DemoAccounts.All.First(a => a.Role == role);
+
+    /// <summary>A browser-like client signed in as the demo account of this role.</summary>
+    protected async Task<HttpClient> SignedInAsync(string role)
+    {
+        var client = App.CreateBrowser();
+        var account = Account(role);
+        await client.SignInOrFailAsync(account.Email, account.Password);
+        return client;
+    }
+}
