@@ -54,6 +54,7 @@ public static class WebExtensions
 
         services.AddScoped<SchedulerStatusQuery>();
         services.AddScoped<Accounts.AccountService>();
+        services.AddScoped<Projects.PromptImporter>();
         services.AddScoped<Seeding.DemoSeeder>();
         return builder;
     }
