@@ -125,3 +125,18 @@ public class TensorTests
         w.Grad.ShouldBeNull();
     }
 }
+
+public class IntegerScalarTests
+{
+    [Fact]
+    public void Whole_number_scalars_keep_integer_tensors_integer()
+    {
+        using var scope = DisposeScope.Enter();
+        var ids = Tensor.From([1L, 2, 3]);
+        (ids - 1).DType.ShouldBe(ScalarType.Int64);
+        (ids * 2).ToInt64Array().ShouldBe([2L, 4, 6]);
+        (ids - 2).Clamp(min: 0).ToInt64Array().ShouldBe([0L, 0, 1]);
+        (ids * 0.5).DType.ShouldBe(ScalarType.Float32);
+        (ids / 2).DType.ShouldBe(ScalarType.Float32);
+    }
+}

@@ -22,6 +22,14 @@ inline std::vector<at::Tensor> list(ps_tensor* items, int n) {
   return v;
 }
 
+// The C# side passes scalars as double. An integer tensor combined with a whole number stays an integer tensor
+// (PyTorch's ids - 1), instead of being promoted to float as a double scalar would be.
+inline at::Scalar scalar_for(const at::Tensor& t, double v) {
+  if (at::isIntegralType(t.scalar_type(), /*includeBool=*/false) && v == static_cast<double>(static_cast<int64_t>(v)))
+    return at::Scalar(static_cast<int64_t>(v));
+  return at::Scalar(v);
+}
+
 inline c10::optional<at::Tensor> opt(ps_tensor t) {
   return t ? c10::optional<at::Tensor>(*t) : c10::nullopt;
 }

@@ -41,16 +41,16 @@ PS_BINARY(logical_or, a->logical_or(*b))
 PS_API ps_tensor ps_add(ps_tensor a, ps_tensor b, double alpha) { PS_TENSOR(a->add(*b, alpha)) }
 PS_API ps_tensor ps_sub(ps_tensor a, ps_tensor b, double alpha) { PS_TENSOR(a->sub(*b, alpha)) }
 
-PS_API ps_tensor ps_add_scalar(ps_tensor a, double s) { PS_TENSOR(a->add(s)) }
-PS_API ps_tensor ps_mul_scalar(ps_tensor a, double s) { PS_TENSOR(a->mul(s)) }
-PS_API ps_tensor ps_div_scalar(ps_tensor a, double s) { PS_TENSOR(a->div(s)) }
-PS_API ps_tensor ps_rsub_scalar(ps_tensor a, double s) { PS_TENSOR(at::rsub(*a, s)) }  // s - a
+PS_API ps_tensor ps_add_scalar(ps_tensor a, double s) { PS_TENSOR(a->add(ps::scalar_for(*a, s))) }
+PS_API ps_tensor ps_mul_scalar(ps_tensor a, double s) { PS_TENSOR(a->mul(ps::scalar_for(*a, s))) }
+PS_API ps_tensor ps_div_scalar(ps_tensor a, double s) { PS_TENSOR(a->div(s)) }  // true division, as in PyTorch
+PS_API ps_tensor ps_rsub_scalar(ps_tensor a, double s) { PS_TENSOR(at::rsub(*a, ps::scalar_for(*a, s))) }  // s - a
 PS_API ps_tensor ps_pow_scalar(ps_tensor a, double s) { PS_TENSOR(a->pow(s)) }
 
 // has_min / has_max: PyTorch's None for either bound.
 PS_API ps_tensor ps_clamp(ps_tensor a, double min, int has_min, double max, int has_max) {
-  PS_TENSOR(a->clamp(has_min ? c10::optional<at::Scalar>(min) : c10::nullopt,
-                     has_max ? c10::optional<at::Scalar>(max) : c10::nullopt))
+  PS_TENSOR(a->clamp(has_min ? c10::optional<at::Scalar>(ps::scalar_for(*a, min)) : c10::nullopt,
+                     has_max ? c10::optional<at::Scalar>(ps::scalar_for(*a, max)) : c10::nullopt))
 }
 
 // y = x W^T + b, W: (out, in), b: (out) or null.

@@ -1,0 +1,98 @@
+using PreferenceStudio.Models.Generation;
+using PreferenceStudio.Models.Gpt2;
+using PreferenceStudio.Models.Llama;
+using PreferenceStudio.Torch;
+
+namespace PreferenceStudio.Models.Tests;
+
+public class GenerationTests
+{
+    private static readonly long[][] Prompts = [[5, 6, 7, 8, 9], [10, 11], [300, 1, 2]];
+
+    [Fact]
+    public void Greedy_generation_gives_the_same_tokens_with_and_without_the_cache()
+    {
+        TorchRuntime.ManualSeed(3);
+        using var model = new LlamaForCausalLM(TinyModels.Qwen2());
+        var options = new GenerationOptions { MaxNewTokens = 6, Temperature = 0 };
+        var cached = Generator.Generate(model, Prompts, options);
+        var uncached = Generator.Generate(model, Prompts, options with { UseCache = false });
+        for (var i = 0; i < Prompts.Length; i++)
+        {
+            cached[i].Tokens.ShouldBe(uncached[i].Tokens);
+            cached[i].Tokens.Length.ShouldBe(6);
+        }
+    }
+
+    [Fact]
+    public void Batched_generation_matches_each_prompt_alone()
+    {
+        TorchRuntime.ManualSeed(4);
+        using var model = new Gpt2LMHeadModel(TinyModels.Gpt2());
+        var options = new GenerationOptions { MaxNewTokens = 5, Temperature = 0 };
+        var batch = Generator.Generate(model, Prompts, options);
+        for (var i = 0; i < Prompts.Length; i++)
+            Generator.Generate(model, [Prompts[i]], options)[0].Tokens.ShouldBe(batch[i].Tokens);
+    }
+
+    [Fact]
+    public void Log_probabilities_equal_the_models_own_for_the_sampled_tokens()
+    {
+        TorchRuntime.ManualSeed(5);
+        using var model = new LlamaForCausalLM(TinyModels.Llama());
+        var result = Generator.Generate(model, [Prompts[0]], new GenerationOptions { MaxNewTokens = 4, Temperature = 0.7, Seed = 11 })[0];
+        using var scope = DisposeScope.Enter();
+        using var noGrad = TorchRuntime.NoGrad();
+        var all = Prompts[0].Concat(result.Tokens).ToArray();
+        var logits = model.Forward(Tensor.From(all, [1, all.Length]));                    // (1, T, V)
+        var logProbs = (logits / 0.7).LogSoftmax(-1);
+        for (var i = 0; i < result.Tokens.Length; i++)
+        {
+            var position = Prompts[0].Length - 1 + i;
+            var expected = logProbs.Select(1, position).Select(1, result.Tokens[i]).Select(0, 0).Item();
+            result.LogProbs[i].ShouldBe((float)expected, 1e-4f);
+        }
+    }
+
+    [Fact]
+    public void Seeded_sampling_is_reproducible_and_top_k_1_is_greedy()
+    {
+        TorchRuntime.ManualSeed(6);
+        using var model = new Gpt2LMHeadModel(TinyModels.Gpt2());
+        var sampled = new GenerationOptions { MaxNewTokens = 8, Temperature = 1.0, TopP = 0.9, Seed = 99 };
+        var a = Generator.Generate(model, Prompts, sampled);
+        var b = Generator.Generate(model, Prompts, sampled);
+        a.Select(s => s.Tokens).ShouldBe(b.Select(s => s.Tokens));
+        var greedy = Generator.Generate(model, Prompts, new GenerationOptions { MaxNewTokens = 4, Temperature = 0 });
+        var topK1 = Generator.Generate(model, Prompts, new GenerationOptions { MaxNewTokens = 4, Temperature = 1.0, TopK = 1, Seed = 1 });
+        topK1.Select(s => s.Tokens).ShouldBe(greedy.Select(s => s.Tokens));
+    }
+
+    [Fact]
+    public void A_stop_token_ends_its_sequence_and_others_go_on()
+    {
+        TorchRuntime.ManualSeed(8);
+        using var model = new Gpt2LMHeadModel(TinyModels.Gpt2());
+        var greedy = Generator.Generate(model, Prompts, new GenerationOptions { MaxNewTokens = 6, Temperature = 0 });
+        var stopAt = greedy[0].Tokens[1];  // the second token of the first completion becomes a stop token
+        var stopped = Generator.Generate(model, Prompts, new GenerationOptions { MaxNewTokens = 6, Temperature = 0, StopTokens = [stopAt] });
+        stopped[0].Stopped.ShouldBeTrue();
+        stopped[0].Tokens.Last().ShouldBe(stopAt);
+        stopped[0].Tokens.Length.ShouldBeLessThanOrEqualTo(2);
+        stopped[0].LogProbs.Length.ShouldBe(stopped[0].Tokens.Length);
+        stopped.ShouldContain(s => !s.Stopped || s.Tokens.Length <= 6);
+    }
+
+    [Fact]
+    public void Top_p_keeps_the_smallest_set_reaching_the_mass()
+    {
+        using var scope = DisposeScope.Enter();
+        // probabilities 0.5, 0.3, 0.15, 0.05: top_p 0.7 keeps the first two
+        var logits = Tensor.From([0.5f, 0.3f, 0.15f, 0.05f], [1, 4]).Log();
+        var seen = new HashSet<long>();
+        TorchRuntime.ManualSeed(0);
+        for (var i = 0; i < 200; i++)
+            seen.Add(Generator.Sample(logits, new GenerationOptions { TopP = 0.7 }).Tokens.Item() is var v ? (long)v : 0);
+        seen.OrderBy(x => x).ShouldBe([0L, 1]);
+    }
+}
