@@ -18,6 +18,14 @@ public static class JobsExtensions
         builder.Configuration.GetSection(JobsOptions.Section).Bind(options);
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.Configure<StorageOptions>(builder.Configuration.GetSection(StorageOptions.Section));
+        builder.Services.AddScoped<Export.ExportLauncher>();
+        foreach (var format in new Export.IDatasetFormat[]
+                 {
+                     new Export.TrlPreferenceFormat(), new Export.TrlUnpairedFormat(), new Export.UltraFeedbackFormat(),
+                     new Export.HelpSteerFormat(), new Export.FineGrainedSpansFormat(), new Export.PrincipleFeedbackFormat(),
+                 })
+            builder.Services.AddSingleton(format);
         var connectionString = builder.Configuration.RequireConnectionString();
 
         builder.Services.AddQuartz(q =>
@@ -41,6 +49,7 @@ public static class JobsExtensions
             });
             q.AddJob<ExpireLeasesJob>(j => j.WithIdentity(ExpireLeasesJob.Key).StoreDurably().RequestRecovery());
             q.AddJob<ClusterDrillJob>(j => j.WithIdentity(ClusterDrillJob.Key).StoreDurably().RequestRecovery());
+            q.AddJob<Export.DatasetExportJob>(j => j.WithIdentity(Export.DatasetExportJob.Key).StoreDurably().RequestRecovery());
         });
 
         if (options.Execute)

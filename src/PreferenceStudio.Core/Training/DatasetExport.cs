@@ -6,7 +6,9 @@ public enum ExportFormat
     TrlPreference = 0,
     /// <summary>TRL unpaired preference (KTO): prompt, completion, label.</summary>
     TrlUnpaired = 1,
+    /// <summary>ultrafeedback_binarized layout from rankings: best as chosen, worst as rejected, scores from ranks.</summary>
     UltraFeedback = 2,
+    /// <summary>HelpSteer3 preference layout: context, response1, response2, overall_preference -3..3 per task.</summary>
     HelpSteer = 3,
     /// <summary>Span-level labels, one row per response (Fine-Grained RLHF).</summary>
     FineGrainedSpans = 4,
@@ -41,10 +43,17 @@ public sealed class DatasetExport
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset? FinishedAt { get; private set; }
 
+    public void Start()
+    {
+        if (State is not (RunState.Queued or RunState.Running))
+            throw new DomainException($"Export {Id} is {State}; it cannot start.");
+        State = RunState.Running;
+    }
+
     public void Complete(string filePath, int rowCount, DateTimeOffset now)
     {
-        if (State is RunState.Succeeded or RunState.Failed)
-            throw new DomainException($"Export {Id} is already {State}.");
+        if (State != RunState.Running)
+            throw new DomainException($"Export {Id} is {State}; only a running export completes.");
         State = RunState.Succeeded;
         FilePath = filePath;
         RowCount = rowCount;

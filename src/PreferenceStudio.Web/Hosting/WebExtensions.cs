@@ -80,6 +80,7 @@ public static class WebExtensions
         app.MapHealthChecks("/healthz").AllowAnonymous();
         app.MapAccountEndpoints();
         app.MapAdminEndpoints();
+        app.MapExportEndpoints();
         app.MapRazorComponents<App>();
         return app;
     }

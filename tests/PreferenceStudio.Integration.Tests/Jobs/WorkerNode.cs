@@ -20,7 +20,7 @@ internal sealed class WorkerNode : IAsyncDisposable
 
     public string InstanceId { get; }
 
-    public static async Task<WorkerNode> StartAsync(string connectionString, Action<IServiceCollection>? configure = null)
+    public static async Task<WorkerNode> StartAsync(string connectionString, Action<IServiceCollection>? configure = null, string? storageRoot = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Development" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -29,6 +29,7 @@ internal sealed class WorkerNode : IAsyncDisposable
             ["Jobs:CheckinInterval"] = "00:00:02",
             ["Jobs:IdleWaitTime"] = "00:00:01",
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Storage:Root"] = storageRoot ?? Path.Combine(Path.GetTempPath(), "ps-test-store"),
         });
         builder.AddPreferenceStudioData();
         builder.AddPreferenceStudioJobs(executeByDefault: true);
