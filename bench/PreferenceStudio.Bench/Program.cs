@@ -1,0 +1,86 @@
+// Throughput of a small GPT-2 on this machine: forward+backward tokens/s and generation tokens/s with and without
+// the KV cache. Run: dotnet run -c Release --project bench/PreferenceStudio.Bench [-- --layers 4 --embd 256 ...]
+// bench/PreferenceStudio.Bench/reference.py measures the same model and batch in PyTorch on the same libtorch.
+using System.Diagnostics;
+using System.Globalization;
+using PreferenceStudio.Models;
+using PreferenceStudio.Models.Generation;
+using PreferenceStudio.Models.Gpt2;
+using PreferenceStudio.Torch;
+
+var options = BenchOptions.Parse(args);
+if (options.Threads > 0) TorchRuntime.NumThreads = options.Threads;
+TorchRuntime.ManualSeed(0);
+
+var config = new Gpt2Config
+{
+    VocabSize = options.Vocab, NPositions = 1024, NEmbd = options.Embd, NLayer = options.Layers, NHead = options.Heads,
+    ResidPdrop = 0, EmbdPdrop = 0, AttnPdrop = 0,
+};
+using var model = new Gpt2LMHeadModel(config);
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"GPT-2 L={config.NLayer} C={config.NEmbd} H={config.NHead} V={config.VocabSize} ({model.ParameterCount() / 1e6:F1}M parameters), libtorch {TorchRuntime.TorchVersion}, {TorchRuntime.NumThreads} threads"));
+
+// forward + backward
+var trainTokens = (double)options.Batch * options.Seq;
+var trainSeconds = Time(options.Steps, () =>
+{
+    using var scope = DisposeScope.Enter();
+    var ids = Tensor.RandInt(0, config.VocabSize, [options.Batch, options.Seq]);
+    model.ZeroGrad();
+    model.LanguageModelingLoss(ids).Backward();
+});
+
+// generation: greedy, fixed length (no stop tokens)
+var prompts = Enumerable.Range(0, options.GenBatch).Select(i => Enumerable.Range(0, options.Prompt).Select(t => (long)((i * 31 + t * 7) % config.VocabSize)).ToArray()).ToList();
+var genTokens = (double)options.GenBatch * options.NewTokens;
+var cached = Time(options.GenRuns, () => Generator.Generate(model, prompts, new GenerationOptions { MaxNewTokens = options.NewTokens, Temperature = 0 }));
+var uncached = Time(options.GenRuns, () => Generator.Generate(model, prompts, new GenerationOptions { MaxNewTokens = options.NewTokens, Temperature = 0, UseCache = false }));
+
+Console.WriteLine();
+Console.WriteLine("| measure | batch | tokens/s |");
+Console.WriteLine("| --- | --- | ---: |");
+Row($"forward+backward, T={options.Seq}", options.Batch, trainTokens / trainSeconds);
+Row($"generation with KV cache, prompt {options.Prompt}, {options.NewTokens} new", options.GenBatch, genTokens / cached);
+Row($"generation without KV cache, prompt {options.Prompt}, {options.NewTokens} new", options.GenBatch, genTokens / uncached);
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\nlive tensors after the run: {Tensor.LiveCount}"));
+
+static void Row(string measure, int batch, double tokensPerSecond) =>
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {measure} | {batch} | {tokensPerSecond:F0} |"));
+
+// Median seconds per call over `runs` calls, after two warm-up calls.
+static double Time(int runs, Action action)
+{
+    action();
+    action();
+    var seconds = new List<double>();
+    for (var i = 0; i < runs; i++)
+    {
+        var watch = Stopwatch.StartNew();
+        action();
+        seconds.Add(watch.Elapsed.TotalSeconds);
+    }
+    seconds.Sort();
+    return seconds[seconds.Count / 2];
+}
+
+internal sealed record BenchOptions(int Layers, int Embd, int Heads, int Vocab, int Batch, int Seq, int Steps,
+    int GenBatch, int Prompt, int NewTokens, int GenRuns, int Threads)
+{
+    public static BenchOptions Parse(string[] args)
+    {
+        var values = new Dictionary<string, int>(StringComparer.Ordinal)
+        {
+            ["layers"] = 4, ["embd"] = 256, ["heads"] = 4, ["vocab"] = 8192, ["batch"] = 8, ["seq"] = 128, ["steps"] = 10,
+            ["gen-batch"] = 4, ["prompt"] = 32, ["new-tokens"] = 64, ["gen-runs"] = 3, ["threads"] = 0,
+        };
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            var key = args[i].TrimStart('-');
+            if (!values.ContainsKey(key)) throw new ArgumentException($"unknown option {args[i]} (known: {string.Join(", ", values.Keys)})");
+            values[key] = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
+        }
+        return new BenchOptions(values["layers"], values["embd"], values["heads"], values["vocab"], values["batch"], values["seq"],
+            values["steps"], values["gen-batch"], values["prompt"], values["new-tokens"], values["gen-runs"], values["threads"]);
+    }
+}

@@ -1,0 +1,105 @@
+"""The benchmark of Program.cs in PyTorch, on the same libtorch (Debian's python3-torch 1.13.1), for comparison.
+
+Same GPT-2 architecture (pre-norm blocks, fused c_attn, gelu tanh, tied head), same sizes, same timing rule
+(median of runs after two warm-ups). Not used by any test.  Run: python3 bench/PreferenceStudio.Bench/reference.py
+"""
+import math
+import statistics
+import sys
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+L, C, H, V, B, T, STEPS = 4, 256, 4, 8192, 8, 128, 10
+GEN_B, PROMPT, NEW, GEN_RUNS = 4, 32, 64, 3
+if len(sys.argv) > 1:
+    torch.set_num_threads(int(sys.argv[1]))
+
+
+class Block(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.ln_1, self.ln_2 = nn.LayerNorm(C), nn.LayerNorm(C)
+        self.c_attn, self.c_proj = nn.Linear(C, 3 * C), nn.Linear(C, C)
+        self.c_fc, self.mlp_proj = nn.Linear(C, 4 * C), nn.Linear(4 * C, C)
+
+    def forward(self, x, cache=None):
+        b, t, _ = x.shape
+        q, k, v = self.c_attn(self.ln_1(x)).split(C, dim=2)
+        q, k, v = (z.view(b, t, H, C // H).transpose(1, 2) for z in (q, k, v))  # (B, H, T, D)
+        if cache is not None:
+            if "k" in cache:
+                k, v = torch.cat([cache["k"], k], 2), torch.cat([cache["v"], v], 2)
+            cache["k"], cache["v"] = k, v
+        tk = k.shape[2]
+        keep = torch.ones(t, tk, dtype=torch.bool).tril(tk - t)
+        att = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(C // H))
+        att = att.masked_fill(~keep, -3.0e38).softmax(-1)
+        y = (att @ v).transpose(1, 2).contiguous().view(b, t, C)
+        x = x + self.c_proj(y)
+        return x + self.mlp_proj(F.gelu(self.c_fc(self.ln_2(x)), approximate="tanh"))
+
+
+class GPT(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.wte, self.wpe = nn.Embedding(V, C), nn.Embedding(1024, C)
+        self.h = nn.ModuleList(Block() for _ in range(L))
+        self.ln_f = nn.LayerNorm(C)
+
+    def forward(self, ids, caches=None, past=0):
+        pos = torch.arange(past, past + ids.shape[1]).unsqueeze(0)
+        x = self.wte(ids) + self.wpe(pos)
+        for i, block in enumerate(self.h):
+            x = block(x, None if caches is None else caches[i])
+        return F.linear(self.ln_f(x), self.wte.weight)
+
+
+def timed(runs, fn):
+    fn(); fn()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter(); fn(); times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+torch.manual_seed(0)
+model = GPT()
+print(f"GPT-2 L={L} C={C} H={H} V={V} ({sum(p.numel() for p in model.parameters()) / 1e6:.1f}M parameters), "
+      f"torch {torch.__version__}, {torch.get_num_threads()} threads")
+
+
+def train_step():
+    ids = torch.randint(0, V, (B, T))
+    model.zero_grad(set_to_none=True)
+    logits = model(ids)
+    F.cross_entropy(logits[:, :-1].reshape(-1, V), ids[:, 1:].reshape(-1)).backward()
+
+
+prompts = torch.tensor([[(i * 31 + t * 7) % V for t in range(PROMPT)] for i in range(GEN_B)])
+
+
+@torch.no_grad()
+def generate(use_cache):
+    ids = prompts
+    caches = [dict() for _ in range(L)] if use_cache else None
+    feed, past = ids, 0
+    for _ in range(NEW):
+        logits = model(feed if use_cache else ids, caches, past)
+        nxt = logits[:, -1].argmax(-1, keepdim=True)
+        if use_cache:
+            past += feed.shape[1]
+            feed = nxt
+        ids = torch.cat([ids, nxt], 1)
+
+
+model.eval()
+train = timed(STEPS, train_step)
+cached = timed(GEN_RUNS, lambda: generate(True))
+uncached = timed(GEN_RUNS, lambda: generate(False))
+print("| measure | batch | tokens/s |\n| --- | --- | ---: |")
+print(f"| forward+backward, T={T} | {B} | {B * T / train:.0f} |")
+print(f"| generation with KV cache, prompt {PROMPT}, {NEW} new | {GEN_B} | {GEN_B * NEW / cached:.0f} |")
+print(f"| generation without KV cache, prompt {PROMPT}, {NEW} new | {GEN_B} | {GEN_B * NEW / uncached:.0f} |")
