@@ -4,6 +4,7 @@ using PreferenceStudio.Models.Llama;
 using PreferenceStudio.Torch;
 using PreferenceStudio.Torch.NN;
 using PreferenceStudio.Torch.Optim;
+using PreferenceStudio.Torch.Serialization;
 
 namespace PreferenceStudio.Models.Tests;
 
@@ -196,5 +197,24 @@ public class ArchitectureTests
         head.StateDict().Keys.ShouldBe(["score.weight"]);
         head.AtLastToken(hidden, mask).Sum().Backward();
         head.Score.Weight.Grad.ShouldNotBeNull();
+    }
+}
+
+public class BFloat16Tests
+{
+    [Fact]
+    public void A_model_cast_to_bfloat16_gives_logits_close_to_float32()
+    {
+        TorchRuntime.ManualSeed(12);
+        using var model = new LlamaForCausalLM(TinyModels.Qwen2());
+        using var scope = DisposeScope.Enter();
+        using var noGrad = TorchRuntime.NoGrad();
+        var ids = Tensor.RandInt(0, 320, [2, 7]);
+        var full = model.Forward(ids);
+        model.To(ScalarType.BFloat16);
+        var half = model.Forward(ids);
+        half.DType.ShouldBe(ScalarType.BFloat16);
+        var error = (half.To(ScalarType.Float32) - full).Abs().Max().Item();
+        error.ShouldBeLessThan(0.1 * full.Abs().Max().Item());
     }
 }

@@ -138,3 +138,37 @@ public class ModuleAndOptimTests
         dropped.Where(v => v != 0).ShouldAllBe(v => v == 2f);
     }
 }
+
+public class ModuleSaveTests
+{
+    private sealed class Pair : NN.Module
+    {
+        public Pair()
+        {
+            A = RegisterModule("a", new NN.Linear(3, 2));
+            B = RegisterModule("b", new NN.LayerNorm(2));
+        }
+
+        public NN.Linear A { get; }
+        public NN.LayerNorm B { get; }
+    }
+
+    [Fact]
+    public void Save_and_load_round_trip_through_safetensors()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"ps-module-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            using var a = new Pair();
+            using var b = new Pair();
+            a.Save(path);
+            b.Load(path);
+            b.A.Weight.ToFloatArray().ShouldBe(a.A.Weight.ToFloatArray());
+            Serialization.SafeTensors.ReadHeader(path).Tensors.Select(t => t.Name).ShouldBe(["a.bias", "a.weight", "b.bias", "b.weight"]);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using PreferenceStudio.Torch;
+using PreferenceStudio.Torch.Serialization;
 
 namespace PreferenceStudio.Models.Checkpoints;
 

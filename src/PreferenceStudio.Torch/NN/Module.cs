@@ -135,6 +135,17 @@ public abstract class Module : IDisposable
         return this;
     }
 
+    /// <summary>Writes the state dict to a safetensors file (names as in <see cref="StateDict"/>).</summary>
+    public void Save(string path) => Serialization.SafeTensors.Save(path, StateDict());
+
+    /// <summary>Loads a state dict saved by <see cref="Save"/> (or any safetensors file with matching names).</summary>
+    public void Load(string path, bool strict = true)
+    {
+        var state = Serialization.SafeTensors.Load(path);
+        try { LoadStateDict(state, strict); }
+        finally { foreach (var t in state.Values) t.Dispose(); }
+    }
+
     public void ZeroGrad() => Tensor.ZeroGrad(Parameters());
 
     public void Dispose()

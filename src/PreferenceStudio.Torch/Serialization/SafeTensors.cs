@@ -2,9 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using PreferenceStudio.Torch;
-
-namespace PreferenceStudio.Models.Checkpoints;
+namespace PreferenceStudio.Torch.Serialization;
 
 /// <summary>Where one tensor lies in a safetensors file.</summary>
 public sealed record SafeTensorInfo(string Name, ScalarType DType, long[] Shape, long Begin, long End);
