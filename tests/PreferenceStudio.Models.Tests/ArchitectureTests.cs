@@ -218,3 +218,31 @@ public class BFloat16Tests
         error.ShouldBeLessThan(0.1 * full.Abs().Max().Item());
     }
 }
+
+public class RopeScalingTests
+{
+    [Fact]
+    public void Llama3_scaling_keeps_short_wavelengths_slows_long_ones_and_blends_between()
+    {
+        var s = new Llama.RopeScaling("llama3", Factor: 8, LowFreqFactor: 1, HighFreqFactor: 4, OriginalMaxPositionEmbeddings: 8192);
+        // wavelengths 2π/f: 6.3 (< 2048: kept), 62832 (> 8192: divided by 8), 4096 (between: smooth = (2 - 1) / 3)
+        double[] f = [1.0, 1e-4, 2 * Math.PI / 4096];
+        var scaled = s.Apply(f);
+        scaled[0].ShouldBe(1.0);
+        scaled[1].ShouldBe(1e-4 / 8, 1e-15);
+        var smooth = 1.0 / 3;
+        scaled[2].ShouldBe((1 - smooth) * f[2] / 8 + smooth * f[2], 1e-15);
+        new Llama.RopeScaling("linear", 2).Apply([0.5])[0].ShouldBe(0.25);
+    }
+
+    [Fact]
+    public void A_config_with_rope_scaling_round_trips_through_config_json()
+    {
+        var config = TinyModels.Llama() with { RopeScaling = new Llama.RopeScaling("llama3", 8, 1, 4, 64) };
+        Llama.LlamaConfig.FromJson(config.ToJson()).RopeScaling.ShouldBe(config.RopeScaling);
+        Should.Throw<NotSupportedException>(() => Llama.LlamaConfig.FromJson(new System.Text.Json.Nodes.JsonObject
+        {
+            ["rope_scaling"] = new System.Text.Json.Nodes.JsonObject { ["rope_type"] = "yarn", ["factor"] = 4.0 },
+        }));
+    }
+}

@@ -19,6 +19,7 @@ public sealed record LlamaConfig
     public bool AttentionBias { get; init; }             // q, k, v (and o for llama) biases
     public double AttentionDropout { get; init; }
     public bool TieWordEmbeddings { get; init; }
+    public RopeScaling? RopeScaling { get; init; }       // null: plain RoPE
     public long BosTokenId { get; init; } = 1;
     public long EosTokenId { get; init; } = 2;
 
@@ -35,7 +36,6 @@ public sealed record LlamaConfig
         var d = new LlamaConfig();
         var activation = c["hidden_act"]?.GetValue<string>() ?? "silu";
         if (activation != "silu") throw new NotSupportedException($"hidden_act '{activation}' is not supported (silu)");
-        if (c["rope_scaling"] is JsonObject) throw new NotSupportedException("rope_scaling is not supported yet");
         var heads = c["num_attention_heads"]?.GetValue<int>() ?? d.NumAttentionHeads;
         return new LlamaConfig
         {
@@ -50,6 +50,7 @@ public sealed record LlamaConfig
             MaxPositionEmbeddings = c["max_position_embeddings"]?.GetValue<long>() ?? d.MaxPositionEmbeddings,
             RmsNormEps = c["rms_norm_eps"]?.GetValue<double>() ?? d.RmsNormEps,
             RopeTheta = c["rope_theta"]?.GetValue<double>() ?? d.RopeTheta,
+            RopeScaling = c["rope_scaling"] is JsonObject scaling ? RopeScaling.FromJson(scaling) : null,
             AttentionBias = c["attention_bias"]?.GetValue<bool>() ?? false,
             AttentionDropout = c["attention_dropout"]?.GetValue<double>() ?? 0,
             TieWordEmbeddings = c["tie_word_embeddings"]?.GetValue<bool>() ?? false,
@@ -72,6 +73,7 @@ public sealed record LlamaConfig
         ["max_position_embeddings"] = MaxPositionEmbeddings,
         ["rms_norm_eps"] = RmsNormEps,
         ["rope_theta"] = RopeTheta,
+        ["rope_scaling"] = RopeScaling?.ToJson(),
         ["attention_bias"] = AttentionBias,
         ["attention_dropout"] = AttentionDropout,
         ["hidden_act"] = "silu",
@@ -80,4 +82,46 @@ public sealed record LlamaConfig
         ["eos_token_id"] = EosTokenId,
         ["torch_dtype"] = "float32",
     };
+}
+
+/// <summary>
+/// config.json's rope_scaling: "linear" (positions divided by the factor) or "llama3" (Llama 3.1 / 3.2: long
+/// wavelengths slowed by the factor, short ones kept, a smooth blend between).
+/// </summary>
+public sealed record RopeScaling(string Type, double Factor, double LowFreqFactor = 1, double HighFreqFactor = 4,
+    long OriginalMaxPositionEmbeddings = 8192)
+{
+    public static RopeScaling FromJson(JsonObject s)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        var type = (s["rope_type"] ?? s["type"])?.GetValue<string>() ?? "default";
+        if (type is not ("linear" or "llama3"))
+            throw new NotSupportedException($"rope_scaling type '{type}' is not supported (linear, llama3)");
+        return new RopeScaling(type, s["factor"]?.GetValue<double>() ?? 1,
+            s["low_freq_factor"]?.GetValue<double>() ?? 1, s["high_freq_factor"]?.GetValue<double>() ?? 4,
+            s["original_max_position_embeddings"]?.GetValue<long>() ?? 8192);
+    }
+
+    public JsonObject ToJson() => new()
+    {
+        ["rope_type"] = Type, ["factor"] = Factor, ["low_freq_factor"] = LowFreqFactor,
+        ["high_freq_factor"] = HighFreqFactor, ["original_max_position_embeddings"] = OriginalMaxPositionEmbeddings,
+    };
+
+    /// <summary>Rescales the inverse frequencies theta^(-2i/D) as transformers' _compute_llama3_parameters does.</summary>
+    public double[] Apply(double[] invFreq)
+    {
+        ArgumentNullException.ThrowIfNull(invFreq);
+        if (Type == "linear") return invFreq.Select(f => f / Factor).ToArray();
+        var lowFreqWavelen = OriginalMaxPositionEmbeddings / LowFreqFactor;
+        var highFreqWavelen = OriginalMaxPositionEmbeddings / HighFreqFactor;
+        return invFreq.Select(f =>
+        {
+            var wavelen = 2 * Math.PI / f;
+            if (wavelen < highFreqWavelen) return f;
+            if (wavelen > lowFreqWavelen) return f / Factor;
+            var smooth = (OriginalMaxPositionEmbeddings / wavelen - LowFreqFactor) / (HighFreqFactor - LowFreqFactor);
+            return (1 - smooth) * f / Factor + smooth * f;
+        }).ToArray();
+    }
 }

@@ -26,7 +26,7 @@ public sealed class LlamaModel : Module
     public Tensor Forward(Tensor inputIds, Tensor positionIds, Tensor? keepMask, KVCache? cache)
     {
         var x = EmbedTokens.Forward(inputIds);                                                     // (B, T, C)
-        var (cos, sin) = RotaryEmbedding.Tables(positionIds, config.HeadDim, config.RopeTheta, x.DType); // (B, 1, T, D)
+        var (cos, sin) = RotaryEmbedding.Tables(positionIds, config.HeadDim, config.RopeTheta, x.DType, config.RopeScaling); // (B, 1, T, D)
         foreach (var layer in Layers.Items) x = layer.Forward(x, cos, sin, keepMask, cache);
         return Norm.Forward(x);                                                                    // (B, T, C)
     }

@@ -9,12 +9,13 @@ namespace PreferenceStudio.Models.Llama;
 public static class RotaryEmbedding
 {
     /// <summary>cos and sin, each (B, 1, T, D), for position ids (B, T).</summary>
-    public static (Tensor Cos, Tensor Sin) Tables(Tensor positionIds, long headDim, double theta, ScalarType dtype)
+    public static (Tensor Cos, Tensor Sin) Tables(Tensor positionIds, long headDim, double theta, ScalarType dtype, RopeScaling? scaling = null)
     {
         ArgumentNullException.ThrowIfNull(positionIds);
         var device = positionIds.Device;
-        var exponents = Tensor.Arange(0, headDim, 2, ScalarType.Float32, device) / headDim;     // (D/2)
-        var invFreq = Tensor.Full([headDim / 2], theta, ScalarType.Float32, device).Pow(exponents).Reciprocal();
+        var frequencies = Enumerable.Range(0, (int)(headDim / 2)).Select(i => 1.0 / Math.Pow(theta, 2.0 * i / headDim)).ToArray();
+        if (scaling is not null) frequencies = scaling.Apply(frequencies);
+        var invFreq = Tensor.From(Array.ConvertAll(frequencies, f => (float)f), [headDim / 2], device);    // (D/2)
         var freqs = positionIds.To(ScalarType.Float32).Unsqueeze(-1) * invFreq;               // (B, T, D/2)
         var angles = Tensor.Cat([freqs, freqs], -1).Unsqueeze(1);                             // (B, 1, T, D)
         return (angles.Cos().To(dtype), angles.Sin().To(dtype));
