@@ -43,6 +43,12 @@ public sealed class PairwiseAnnotation : Annotation
         _ => null,
     };
 
+    /// <summary>
+    /// The preference on one orientation shared by every annotator of the task, whatever order each was shown:
+    /// negative favours the response with the lower id. Agreement and aggregation compare these.
+    /// </summary>
+    public int CanonicalPreference => ResponseAId < ResponseBId ? (int)Preference : -(int)Preference;
+
     /// <summary>1 for "better", 2 for "much better", 0 for a tie.</summary>
     public int Strength => Math.Abs((int)Preference);
 }

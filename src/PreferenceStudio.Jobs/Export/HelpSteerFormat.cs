@@ -38,7 +38,7 @@ public sealed class HelpSteerFormat : IDatasetFormat
                 var first = task.First();
                 var response1 = Math.Min(first.label.ResponseAId, first.label.ResponseBId);
                 var response2 = Math.Max(first.label.ResponseAId, first.label.ResponseBId);
-                var individual = task.Select(x => (Score: Scale(x.label, response1), x.label.Rationale, x.label.AnnotatorId)).ToList();
+                var individual = task.Select(x => (Score: Scale(x.label), x.label.Rationale, x.label.AnnotatorId)).ToList();
                 var overall = (int)Math.Round(individual.Average(i => i.Score), MidpointRounding.AwayFromZero);
                 await writer.WriteRowAsync(json =>
                 {
@@ -62,10 +62,7 @@ public sealed class HelpSteerFormat : IDatasetFormat
         }
     }
 
-    /// <summary>-3..3 with negative for response1, whichever side the annotator saw it on.</summary>
-    public static int Scale(PairwiseAnnotation label, int response1)
-    {
-        var towardsB = (int)label.Preference switch { -2 => -3, -1 => -2, 0 => 0, 1 => 2, _ => 3 };
-        return label.ResponseAId == response1 ? towardsB : -towardsB;
-    }
+    /// <summary>-3..3 with negative for response1 (the lower id), whichever side the annotator saw it on.</summary>
+    public static int Scale(PairwiseAnnotation label) =>
+        label.CanonicalPreference switch { -2 => -3, -1 => -2, 0 => 0, 1 => 2, _ => 3 };
 }

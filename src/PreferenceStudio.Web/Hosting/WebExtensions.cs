@@ -55,6 +55,7 @@ public static class WebExtensions
         services.AddScoped<SchedulerStatusQuery>();
         services.AddScoped<Accounts.AccountService>();
         services.AddScoped<Projects.PromptImporter>();
+        services.AddScoped<Quality.ProjectQualityQuery>();
         services.AddScoped<Seeding.DemoSeeder>();
         return builder;
     }

@@ -1,0 +1,21 @@
+// Draws the charts of a page with uPlot. Each <figure data-chart> carries its data in a
+// <script type="application/json"> child: {"x": [unix seconds...], "series": [{"label": "...", "values": [...]}]}.
+const palette = ["#0d6efd", "#dc3545", "#198754", "#fd7e14", "#6f42c1"];
+
+export function drawCharts(root = document) {
+  for (const figure of root.querySelectorAll("figure[data-chart]")) {
+    if (figure.dataset.drawn) continue;
+    const spec = JSON.parse(figure.querySelector('script[type="application/json"]').textContent);
+    const options = {
+      width: Math.max(figure.clientWidth, 320),
+      height: Number(figure.dataset.height ?? 220),
+      scales: { x: { time: figure.dataset.xTime !== "false" } },
+      series: [{}, ...spec.series.map((s, i) => ({ label: s.label, stroke: palette[i % palette.length], width: 2 }))],
+    };
+    new uPlot(options, [spec.x, ...spec.series.map(s => s.values)], figure);
+    figure.dataset.drawn = "1";
+  }
+}
+
+drawCharts();
+document.body.addEventListener("htmx:afterSwap", e => drawCharts(e.target));
