@@ -4,6 +4,7 @@ using PreferenceStudio.Models.Gpt2;
 using PreferenceStudio.Models.Llama;
 using PreferenceStudio.Torch;
 using PreferenceStudio.Torch.NN;
+using PreferenceStudio.Torch.Serialization;
 
 namespace PreferenceStudio.Models;
 
@@ -68,14 +69,32 @@ public abstract class CausalLM : Module
             "llama" or "qwen2" or "mistral" => new LlamaForCausalLM(LlamaConfig.FromJson(config), device, dtype),
             _ => throw new NotSupportedException($"model_type '{modelType}' in {folder} is not supported (gpt2, llama, qwen2, mistral)"),
         };
-        var tensors = CheckpointFolder.LoadTensors(folder, device, dtype);
-        try
+        // One file at a time, so a sharded checkpoint never sits in memory twice.
+        var expected = model.StateDict().Keys.ToHashSet(StringComparer.Ordinal);
+        var loaded = new HashSet<string>(StringComparer.Ordinal);
+        var unexpected = new List<string>();
+        foreach (var file in CheckpointFolder.WeightFiles(folder))
         {
-            model.LoadStateDict(model.RenameCheckpointKeys(tensors));
+            var tensors = SafeTensors.Load(file, device, dtype);
+            try
+            {
+                var renamed = model.RenameCheckpointKeys(tensors);
+                unexpected.AddRange(renamed.Keys.Where(k => !expected.Contains(k)));
+                var known = renamed.Where(kv => expected.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+                model.LoadStateDict(known, strict: false);
+                loaded.UnionWith(known.Keys);
+            }
+            finally
+            {
+                foreach (var t in tensors.Values) t.Dispose();
+            }
         }
-        finally
+        var missing = expected.Where(k => !loaded.Contains(k)).Order(StringComparer.Ordinal).ToList();
+        if (missing.Count > 0 || unexpected.Count > 0)
         {
-            foreach (var t in tensors.Values) t.Dispose();
+            model.Dispose();
+            throw new InvalidDataException(
+                $"checkpoint {folder} does not match its {modelType} config: missing [{string.Join(", ", missing)}], unexpected [{string.Join(", ", unexpected)}]");
         }
         return model;
     }

@@ -246,3 +246,19 @@ public class RopeScalingTests
         }));
     }
 }
+
+public class CheckpointMismatchTests
+{
+    [Fact]
+    public void A_checkpoint_that_does_not_fit_its_config_names_the_missing_tensors()
+    {
+        using var folder = new TempFolder();
+        TorchRuntime.ManualSeed(1);
+        using (var model = new LlamaForCausalLM(TinyModels.Llama()))
+            model.SavePretrained(folder.Path);
+        var config = Path.Combine(folder.Path, "config.json");
+        File.WriteAllText(config, File.ReadAllText(config).Replace("\"num_hidden_layers\": 2", "\"num_hidden_layers\": 3", StringComparison.Ordinal));
+        var e = Should.Throw<InvalidDataException>(() => CausalLM.FromPretrained(folder.Path));
+        e.Message.ShouldContain("model.layers.2.self_attn.q_proj.weight");
+    }
+}

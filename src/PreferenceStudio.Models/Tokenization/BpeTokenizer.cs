@@ -18,6 +18,8 @@ public sealed class BpeTokenizer
     private readonly Dictionary<long, string> idToToken;
     private readonly Dictionary<(string, string), int> mergeRanks;
     private readonly List<AddedToken> addedTokens;
+    private readonly Dictionary<string, AddedToken> addedByContent;
+    private readonly Dictionary<long, AddedToken> addedById;
     private readonly Regex? addedTokenPattern;
     private readonly Regex splitPattern;
     private readonly bool normalizeNfc;
@@ -46,6 +48,8 @@ public sealed class BpeTokenizer
 
         addedTokens = (root["added_tokens"]?.AsArray() ?? []).Select(t => new AddedToken(
             t!["id"]!.GetValue<long>(), t["content"]!.GetValue<string>(), t["special"]?.GetValue<bool>() ?? false)).ToList();
+        addedByContent = addedTokens.ToDictionary(t => t.Content, StringComparer.Ordinal);
+        addedById = addedTokens.ToDictionary(t => t.Id);
         idToToken = vocab.ToDictionary(kv => kv.Value, kv => kv.Key);
         foreach (var t in addedTokens) idToToken[t.Id] = t.Content;
         if (addedTokens.Count > 0)
@@ -84,7 +88,7 @@ public sealed class BpeTokenizer
         new(JsonNode.Parse(json)?.AsObject() ?? throw new InvalidDataException("empty tokenizer.json"));
 
     public long? TokenToId(string token) =>
-        addedTokens.FirstOrDefault(t => t.Content == token)?.Id ?? (vocab.TryGetValue(token, out var id) ? id : null);
+        addedByContent.GetValueOrDefault(token)?.Id ?? (vocab.TryGetValue(token, out var id) ? id : null);
 
     public string? IdToToken(long id) => idToToken.GetValueOrDefault(id);
 
@@ -98,7 +102,7 @@ public sealed class BpeTokenizer
             foreach (Match m in addedTokenPattern.Matches(text))
             {
                 EncodeOrdinary(text[start..m.Index], ids);
-                ids.Add(addedTokens.First(t => t.Content == m.Value).Id);
+                ids.Add(addedByContent[m.Value].Id);
                 start = m.Index + m.Length;
             }
         EncodeOrdinary(text[start..], ids);
@@ -113,8 +117,7 @@ public sealed class BpeTokenizer
         var bytes = new List<byte>();
         foreach (var id in ids)
         {
-            var added = addedTokens.FirstOrDefault(t => t.Id == id);
-            if (added is not null)
+            if (addedById.TryGetValue(id, out var added))
             {
                 Flush();
                 if (!(skipSpecialTokens && added.Special)) text.Append(added.Content);
