@@ -1,0 +1,141 @@
+using Microsoft.EntityFrameworkCore;
+using PreferenceStudio.Core.Tasks;
+using PreferenceStudio.Data;
+
+namespace PreferenceStudio.Web.Annotating;
+
+/// <summary>
+/// Stores labels, one transaction per submit. Rows are locked in a fixed order (assignment, then task) so concurrent
+/// submits and lease decisions never see half of each other; the idempotency key is checked under the lock, and the
+/// unique index on (annotator, key) catches whatever slips past.
+/// </summary>
+public sealed class SubmitService(PreferenceStudioDbContext db, TimeProvider clock)
+{
+    /// <summary>The first label of a leased task.</summary>
+    public async Task<SubmitOutcome> SubmitAsync(long assignmentId, string annotatorId, SubmitRequest request, CancellationToken ct = default)
+    {
+        try
+        {
+            return await TrySubmitAsync(assignmentId, annotatorId, request, ct);
+        }
+        catch (DbUpdateException ex) when (ex.UniqueViolation() is not null)
+        {
+            db.ChangeTracker.Clear();
+            return await AlreadyStoredAsync(annotatorId, request.IdempotencyKey, taskId: null, ct)
+                ?? SubmitOutcome.Refused("This task was labelled by another request at the same moment; reload to continue.");
+        }
+    }
+
+    private async Task<SubmitOutcome> TrySubmitAsync(long assignmentId, string annotatorId, SubmitRequest request, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await db.Database.ExecuteSqlAsync($"SELECT id FROM assignments WHERE id = {assignmentId} FOR UPDATE", ct);
+        var assignment = await db.Assignments.SingleOrDefaultAsync(a => a.Id == assignmentId && a.AnnotatorId == annotatorId, ct);
+        if (assignment is null)
+            return SubmitOutcome.NotFound($"You hold no assignment {assignmentId}.");
+        if (await AlreadyStoredAsync(annotatorId, request.IdempotencyKey, assignment.TaskId, ct) is { } stored)
+            return stored;
+        switch (assignment.State)
+        {
+            case AssignmentState.Submitted:
+                return SubmitOutcome.Refused($"Task {assignment.TaskId} is already labelled by you; go back to your previous answer to edit it.");
+            case AssignmentState.Skipped:
+                return SubmitOutcome.Refused($"You skipped task {assignment.TaskId}; it went back to the pool.");
+        }
+
+        await db.Database.ExecuteSqlAsync($"SELECT id FROM annotation_tasks WHERE id = {assignment.TaskId} FOR UPDATE", ct);
+        var task = await db.Tasks.SingleAsync(t => t.Id == assignment.TaskId, ct);
+        var late = assignment.State == AssignmentState.Expired || assignment.ExpiresAt <= now;
+        if (task.State != TaskState.Open)
+            return SubmitOutcome.Refused(late
+                ? $"Your lease on task {task.Id} ran out and the task no longer needs a label ({task.State}); nothing was stored."
+                : $"Task {task.Id} is {task.State} and takes no more labels; nothing was stored.");
+        if (assignment.State == AssignmentState.Expired &&
+            await db.Assignments.AnyAsync(a => a.TaskId == task.Id && a.Slot == assignment.Slot && a.Id != assignment.Id &&
+                (a.State == AssignmentState.Active || a.State == AssignmentState.Submitted), ct))
+            return SubmitOutcome.Refused($"Your lease on task {task.Id} ran out and its slot was given to another annotator; nothing was stored.");
+
+        var facts = await FactsAsync(task, ct);
+        var (label, error) = AnswerValidator.Build(facts, request, annotatorId, assignment.Id, now);
+        if (label is null)
+            return SubmitOutcome.Invalid(error!);
+
+        assignment.Submit(now);
+        task.RecordAnnotation();
+        db.Annotations.Add(label);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return SubmitOutcome.Stored(new SubmitReceipt(label.Id, task.Id, label.Version, AlreadyStored: false, late,
+            late ? "Stored, although your lease had run out: the task still needed your label." : "Stored."));
+    }
+
+    /// <summary>A new version of the annotator's current label on a task; the old one stays, superseded.</summary>
+    public async Task<SubmitOutcome> ReviseAsync(long taskId, string annotatorId, SubmitRequest request, CancellationToken ct = default)
+    {
+        try
+        {
+            return await TryReviseAsync(taskId, annotatorId, request, ct);
+        }
+        catch (DbUpdateException ex) when (ex.UniqueViolation() is not null)
+        {
+            db.ChangeTracker.Clear();
+            return await AlreadyStoredAsync(annotatorId, request.IdempotencyKey, taskId: null, ct)
+                ?? SubmitOutcome.Refused($"Your label on task {taskId} was edited by another request at the same moment; reload to see it.");
+        }
+    }
+
+    private async Task<SubmitOutcome> TryReviseAsync(long taskId, string annotatorId, SubmitRequest request, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await db.Database.ExecuteSqlAsync(
+            $"SELECT id FROM annotations WHERE task_id = {taskId} AND annotator_id = {annotatorId} AND superseded_at IS NULL FOR UPDATE", ct);
+        if (await AlreadyStoredAsync(annotatorId, request.IdempotencyKey, taskId, ct) is { } stored)
+            return stored;
+        var current = await db.Annotations.SingleOrDefaultAsync(a => a.TaskId == taskId && a.AnnotatorId == annotatorId && a.SupersededAt == null, ct);
+        if (current is null)
+            return SubmitOutcome.NotFound($"You have no label on task {taskId} to edit.");
+        var task = await db.Tasks.AsNoTracking().SingleAsync(t => t.Id == taskId, ct);
+        if (task.State == TaskState.Retired)
+            return SubmitOutcome.Refused($"Task {taskId} was retired; its labels can no longer be edited.");
+
+        var facts = await FactsAsync(task, ct);
+        var (next, error) = AnswerValidator.Build(facts, request, annotatorId, current.AssignmentId, now);
+        if (next is null)
+            return SubmitOutcome.Invalid(error!);
+        current.SupersedeWith(next);
+        // Two saves: the old version leaves the "current" index before the new one enters it.
+        await db.SaveChangesAsync(ct);
+        db.Annotations.Add(next);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return SubmitOutcome.Stored(new SubmitReceipt(next.Id, taskId, next.Version, AlreadyStored: false, Late: false,
+            $"Stored as version {next.Version}; version {current.Version} is kept, superseded."));
+    }
+
+    private async Task<SubmitOutcome?> AlreadyStoredAsync(string annotatorId, Guid key, long? taskId, CancellationToken ct)
+    {
+        var existing = await db.Annotations.AsNoTracking()
+            .Where(a => a.AnnotatorId == annotatorId && a.IdempotencyKey == key)
+            .Select(a => new { a.Id, a.TaskId, a.Version })
+            .SingleOrDefaultAsync(ct);
+        if (existing is null)
+            return null;
+        if (taskId is { } id && existing.TaskId != id)
+            return SubmitOutcome.Invalid($"idempotencyKey: {key} was already used for your label on task {existing.TaskId}; make a new key per task.");
+        return SubmitOutcome.Stored(new SubmitReceipt(existing.Id, existing.TaskId, existing.Version, AlreadyStored: true, Late: false,
+            "Already stored: this submit was received before, and the label is kept once."));
+    }
+
+    private async Task<TaskFacts> FactsAsync(AnnotationTask task, CancellationToken ct)
+    {
+        var responseIds = task.Responses.OrderBy(r => r.Position).Select(r => r.ResponseId).ToList();
+        var texts = await db.Responses.AsNoTracking().Where(r => responseIds.Contains(r.Id)).ToDictionaryAsync(r => r.Id, r => r.Text, ct);
+        var project = await db.Projects.AsNoTracking().Where(p => p.Id == task.ProjectId)
+            .Select(p => new { p.AllowRankingTies }).SingleAsync(ct);
+        var principles = await db.Principles.AsNoTracking().Where(p => p.ProjectId == task.ProjectId).Select(p => p.Id).ToListAsync(ct);
+        var labels = await db.SpanLabels.AsNoTracking().Where(l => l.ProjectId == task.ProjectId).Select(l => l.Id).ToListAsync(ct);
+        return new TaskFacts(task.Id, task.Kind, responseIds, texts, principles.ToHashSet(), labels.ToHashSet(), project.AllowRankingTies);
+    }
+}

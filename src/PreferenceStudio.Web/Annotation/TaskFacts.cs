@@ -1,0 +1,13 @@
+using PreferenceStudio.Core.Projects;
+
+namespace PreferenceStudio.Web.Annotating;
+
+/// <summary>What validating an answer needs to know about its task and project.</summary>
+public sealed record TaskFacts(
+    long TaskId,
+    TaskKind Kind,
+    IReadOnlyList<int> ResponseIds,
+    IReadOnlyDictionary<int, string> ResponseTexts,
+    IReadOnlySet<int> PrincipleIds,
+    IReadOnlySet<int> SpanLabelIds,
+    bool AllowRankingTies);
