@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Identity;
 using PreferenceStudio.Core.Accounts;
 using PreferenceStudio.Data;
+using PreferenceStudio.Web.Annotating;
 using PreferenceStudio.Web.Components;
 using PreferenceStudio.Web.Endpoints;
 
@@ -57,6 +58,7 @@ public static class WebExtensions
         services.AddScoped<Projects.PromptImporter>();
         services.AddScoped<Quality.ProjectQualityQuery>();
         services.AddScoped<Seeding.DemoSeeder>();
+        services.AddAnnotation();
         return builder;
     }
 
@@ -82,6 +84,7 @@ public static class WebExtensions
         app.MapAccountEndpoints();
         app.MapAdminEndpoints();
         app.MapExportEndpoints();
+        app.MapAnnotationEndpoints();
         app.MapRazorComponents<App>();
         return app;
     }
