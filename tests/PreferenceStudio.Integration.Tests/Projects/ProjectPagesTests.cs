@@ -28,6 +28,14 @@ public class ProjectPagesTests : WebAppTest
     }
 
     // q1 (2 responses, the demo project's default kinds): 1 pairwise + 2 span + 2 principle; q2: 1 ranking + 3 principle.
+    /// <summary>The new-project form's hidden fields (antiforgery, handler), ready for the test's own values.</summary>
+    private static async Task<Dictionary<string, string>> NewProjectFormAsync(HttpClient client)
+    {
+        var page = new HtmlParser().ParseDocument(await client.GetStringAsync("/projects/new"));
+        return page.QuerySelector("input[name=_handler][value=new-project]")!.Closest("form")!
+            .QuerySelectorAll("input[type=hidden]").ToDictionary(i => i.GetAttribute("name")!, i => i.GetAttribute("value") ?? "");
+    }
+
     [Fact]
     public async Task Import_ValidFile_StoresPromptsResponsesAndOneTaskPerKindAndResponse()
     {
@@ -78,8 +86,7 @@ public class ProjectPagesTests : WebAppTest
     public async Task NewProject_ValidForm_CreatesItWithPrinciplesAndLabels()
     {
         var researcher = await SignedInAsync("Researcher");
-        var page = new HtmlParser().ParseDocument(await researcher.GetStringAsync("/projects/new"));
-        var fields = page.QuerySelector("input[name=_handler][value=new-project]")!.Closest("form")!.QuerySelectorAll("input[type=hidden]").ToDictionary(i => i.GetAttribute("name")!, i => i.GetAttribute("value") ?? "");
+        var fields = await NewProjectFormAsync(researcher);
         fields["Form.Name"] = "Safety review";
         fields["Form.Slug"] = "safety";
         fields["Form.Pairwise"] = "true";
@@ -107,8 +114,7 @@ public class ProjectPagesTests : WebAppTest
     public async Task NewProject_PrincipleFeedbackWithoutPrinciples_IsRefused()
     {
         var researcher = await SignedInAsync("Researcher");
-        var page = new HtmlParser().ParseDocument(await researcher.GetStringAsync("/projects/new"));
-        var fields = page.QuerySelector("input[name=_handler][value=new-project]")!.Closest("form")!.QuerySelectorAll("input[type=hidden]").ToDictionary(i => i.GetAttribute("name")!, i => i.GetAttribute("value") ?? "");
+        var fields = await NewProjectFormAsync(researcher);
         fields["Form.Name"] = "No principles";
         fields["Form.Slug"] = "no-principles";
         fields["Form.Principle"] = "true";
