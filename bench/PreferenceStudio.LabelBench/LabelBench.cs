@@ -1,0 +1,123 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+using PreferenceStudio.Core.Projects;
+using PreferenceStudio.Core.Prompts;
+using PreferenceStudio.Core.Tasks;
+using PreferenceStudio.Testing;
+using PreferenceStudio.Web.Annotating;
+
+namespace PreferenceStudio.LabelBench;
+
+/// <summary>
+/// How fast annotators get tasks and store labels when many work at once: each run makes a fresh database with
+/// pairwise tasks (overlap 2), lets N simulated annotators take and label tasks until none is left, checks that no slot
+/// was handed out twice and no label lost, and prints throughput and latency.
+/// Usage: dotnet run -c Release --project bench/PreferenceStudio.LabelBench [tasks=1000] [annotators=1,4,16,32]
+/// </summary>
+internal static class LabelBench
+{
+    private static async Task<int> Main(string[] args)
+    {
+        var tasks = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 1000;
+        var levels = (args.Length > 1 ? args[1] : "1,4,16,32").Split(',').Select(s => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Console.WriteLine($"PreferenceStudio label bench: {tasks} pairwise tasks, overlap 2, server {TestDatabase.Server.Split(";Password")[0]}");
+        Console.WriteLine();
+        Console.WriteLine("| annotators | labels | labels/s | next task p50 / p95 (ms) | submit p50 / p95 (ms) | refused | integrity |");
+        Console.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+        var ok = true;
+        foreach (var annotators in levels)
+            ok &= await RunAsync(tasks, annotators);
+        return ok ? 0 : 1;
+    }
+
+    private static async Task<bool> RunAsync(int taskCount, int annotators)
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var (projectId, pairs, users) = await SeedAsync(database, taskCount, annotators);
+        var nextTimes = new ConcurrentBag<double>();
+        var submitTimes = new ConcurrentBag<double>();
+        var refused = 0;
+        var stored = 0;
+
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(users.Select(user => Task.Run(async () =>
+        {
+            await using var db = database.CreateContext();
+            var project = await db.Projects.AsNoTracking().SingleAsync(p => p.Id == projectId);
+            var queue = new AnnotationQueue(db, TimeProvider.System, NullLogger<AnnotationQueue>.Instance);
+            var submit = new SubmitService(db, TimeProvider.System);
+            while (true)
+            {
+                var t0 = Stopwatch.GetTimestamp();
+                var lease = await queue.NextAsync(project, user);
+                nextTimes.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+                if (lease is null)
+                    return;
+                var (a, b) = pairs[lease.TaskId];
+                var request = new SubmitRequest(Guid.NewGuid(), 1500, [a, b], null, new PairwiseAnswer(a, b, Random.Shared.Next(-2, 3), false));
+                t0 = Stopwatch.GetTimestamp();
+                var outcome = await submit.SubmitAsync(lease.AssignmentId, user, request);
+                submitTimes.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+                if (outcome.Receipt is null)
+                    Interlocked.Increment(ref refused);
+                else
+                    Interlocked.Increment(ref stored);
+            }
+        })));
+        clock.Stop();
+
+        var integrity = await CheckAsync(database, stored, taskCount, annotators);
+        Console.WriteLine($"| {annotators} | {stored} | {stored / clock.Elapsed.TotalSeconds:0} | {P(nextTimes, 50):0.0} / {P(nextTimes, 95):0.0} | " +
+                          $"{P(submitTimes, 50):0.0} / {P(submitTimes, 95):0.0} | {refused} | {integrity ?? "ok"} |");
+        return integrity is null;
+    }
+
+    private static async Task<string?> CheckAsync(TestDatabase database, int stored, int taskCount, int annotators)
+    {
+        await using var db = database.CreateContext();
+        var labels = await db.Annotations.CountAsync();
+        var overfull = await db.Database.SqlQuery<int>($"""
+            SELECT count(*)::int AS "Value" FROM annotation_tasks t
+            WHERE (SELECT count(*) FROM annotations a WHERE a.task_id = t.id) > t.required_annotations
+            """).SingleAsync();
+        // With one annotator a task can only ever get one label; otherwise every task must be full.
+        var expected = taskCount * Math.Min(2, annotators);
+        if (labels != stored) return $"{labels} labels stored but {stored} acknowledged";
+        if (overfull > 0) return $"{overfull} task(s) over their overlap";
+        if (labels != expected) return $"{labels} labels, expected {expected}";
+        return null;
+    }
+
+    private static async Task<(int ProjectId, Dictionary<long, (int A, int B)> Pairs, List<string> Users)> SeedAsync(TestDatabase database, int taskCount, int annotators)
+    {
+        await using var db = database.CreateContext();
+        var project = new Project("Bench", "bench", FeedbackKinds.Pairwise);
+        project.ConfigureAssignment(overlap: 2, TimeSpan.FromMinutes(30), goldRate: 0);
+        db.Projects.Add(project);
+        await db.SaveChangesAsync();
+        var prompts = Enumerable.Range(0, taskCount).Select(i =>
+        {
+            var prompt = new Prompt(project.Id, [new ChatTurn("user", $"Question {i}?")], $"q{i}");
+            prompt.AddResponse($"Answer A to {i}.", "model-a");
+            prompt.AddResponse($"Answer B to {i}.", "model-b");
+            return prompt;
+        }).ToList();
+        db.Prompts.AddRange(prompts);
+        await db.SaveChangesAsync();
+        var tasks = prompts.Select(p => new AnnotationTask(project, p.Id, TaskKind.Pairwise, p.Responses.Select(r => r.Id).ToList())).ToList();
+        db.Tasks.AddRange(tasks);
+        await db.SaveChangesAsync();
+        var users = new List<string>();
+        for (var i = 0; i < annotators; i++)
+            users.Add((await Seed.UserAsync(db, $"bench{i}@example.org")).Id);
+        return (project.Id, tasks.ToDictionary(t => t.Id, t => (t.Responses[0].ResponseId, t.Responses[1].ResponseId)), users);
+    }
+
+    private static double P(ConcurrentBag<double> values, int percentile)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(percentile / 100.0 * sorted.Count) - 1)];
+    }
+}
