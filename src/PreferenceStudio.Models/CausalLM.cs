@@ -49,6 +49,20 @@ public abstract class CausalLM : Module
         return Functional.CrossEntropy(predictions, targets);
     }
 
+    /// <summary>
+    /// log p(x_t | x_&lt;t) of every token after the first: (B, T - 1), the quantity DPO and PPO sum over a response.
+    /// Padding positions get whatever the model says; mask them with attentionMask[:, 1:].
+    /// </summary>
+    public Tensor TokenLogProbs(Tensor inputIds, Tensor? attentionMask = null, double temperature = 1.0)
+    {
+        ArgumentNullException.ThrowIfNull(inputIds);
+        var t = inputIds.Size(1);
+        var logits = Forward(inputIds, attentionMask).Narrow(1, 0, t - 1);   // (B, T-1, V), predicting tokens 1..T-1
+        if (temperature != 1.0) logits = logits / temperature;
+        var targets = inputIds.Narrow(1, 1, t - 1).Unsqueeze(-1);             // (B, T-1, 1)
+        return logits.To(ScalarType.Float32).LogSoftmax(-1).Gather(2, targets).Squeeze(-1); // (B, T-1)
+    }
+
     /// <summary>Writes config.json and model.safetensors (sharded past <paramref name="maxShardBytes"/>).</summary>
     public void SavePretrained(string folder, long maxShardBytes = 5L << 30)
     {

@@ -55,6 +55,27 @@ public class GenerationTests
     }
 
     [Fact]
+    public void Token_log_probs_of_a_padded_batch_equal_the_generators()
+    {
+        TorchRuntime.ManualSeed(9);
+        using var model = new LlamaForCausalLM(TinyModels.Qwen2());
+        var results = Generator.Generate(model, Prompts, new GenerationOptions { MaxNewTokens = 3, Temperature = 1.0, Seed = 2 });
+        using var scope = DisposeScope.Enter();
+        using var noGrad = TorchRuntime.NoGrad();
+        // Left-pad prompt + completion rows to one length, as a trainer batches them.
+        var rows = Prompts.Select((p, i) => p.Concat(results[i].Tokens).ToArray()).ToList();
+        var width = rows.Max(r => r.Length);
+        var ids = rows.SelectMany(r => Enumerable.Repeat(0L, width - r.Length).Concat(r)).ToArray();
+        var mask = rows.SelectMany(r => Enumerable.Repeat(0L, width - r.Length).Concat(Enumerable.Repeat(1L, r.Length))).ToArray();
+        var logProbs = model.TokenLogProbs(Tensor.From(ids, [rows.Count, width]), Tensor.From(mask, [rows.Count, width])); // (B, W-1)
+        logProbs.Shape.ShouldBe([(long)rows.Count, width - 1]);
+        var all = logProbs.ToFloatArray();
+        for (var i = 0; i < rows.Count; i++)
+            for (var j = 0; j < 3; j++)
+                all[i * (width - 1) + (width - 1 - 3 + j)].ShouldBe(results[i].LogProbs[j], 1e-4f);
+    }
+
+    [Fact]
     public void Seeded_sampling_is_reproducible_and_top_k_1_is_greedy()
     {
         TorchRuntime.ManualSeed(6);

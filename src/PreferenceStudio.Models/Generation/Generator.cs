@@ -41,7 +41,9 @@ public static class Generator
         using var outer = DisposeScope.Enter();
         using var cache = options.UseCache ? model.NewCache() : null;
         var allIds = Tensor.From(ids, [b, promptLength], device);   // (B, T)
-        var allMask = Tensor.From(mask, [b, promptLength], device); // (B, T)
+        // Without padding the mask is all ones: leave it out and attention takes its cheaper causal-only path.
+        var padded = prompts.Any(p => p.Length != promptLength);
+        Tensor? allMask = padded ? Tensor.From(mask, [b, promptLength], device) : null; // (B, T)
         var next = allIds;                                         // what this step feeds
 
         var wasTraining = model.Training;
@@ -69,8 +71,8 @@ public static class Generator
                 }
                 next = Tensor.From(chosenIds, [b, 1], device);
                 allIds = Tensor.Cat([allIds, next], 1);
-                allMask = Tensor.Cat([allMask, allMask.Narrow(1, 0, 1).OnesLike()], 1);
-                scope.MoveToOuter(next, allIds, allMask);
+                scope.MoveToOuter(next, allIds);
+                if (allMask is not null) allMask = scope.MoveToOuter(Tensor.Cat([allMask, allMask.Narrow(1, 0, 1).OnesLike()], 1));
             }
         }
         finally
