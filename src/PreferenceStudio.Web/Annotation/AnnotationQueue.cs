@@ -170,6 +170,10 @@ public sealed class AnnotationQueue(PreferenceStudioDbContext db, TimeProvider c
         return new Progress(doneToday, left);
     }
 
+    /// <summary>Whether the annotator was ever given a task of the project (the guidelines come first otherwise).</summary>
+    public Task<bool> HasStartedAsync(int projectId, string annotatorId, CancellationToken ct = default) =>
+        db.Assignments.AnyAsync(a => a.AnnotatorId == annotatorId && db.Tasks.Any(t => t.Id == a.TaskId && t.ProjectId == projectId), ct);
+
     /// <summary>The task this annotator labelled most recently in the project, to go back and edit it.</summary>
     public Task<long?> PreviousTaskAsync(int projectId, string annotatorId, CancellationToken ct = default) =>
         db.Annotations.AsNoTracking()
