@@ -1,0 +1,57 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using PreferenceStudio.Web.Seeding;
+
+namespace PreferenceStudio.E2E;
+
+/// <summary>The real web app on Kestrel at a free local port, over a test database, serving the repository's wwwroot.</summary>
+public sealed class AppServer : WebApplicationFactory<Program>
+{
+    private readonly string _connectionString;
+
+    public AppServer(string connectionString)
+    {
+        _connectionString = connectionString;
+        Port = FreePort();
+        UseKestrel(Port);
+    }
+
+    public int Port { get; }
+    public string BaseUrl => $"http://127.0.0.1:{Port}";
+
+    public static string RepoRoot
+    {
+        get
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "PreferenceStudio.sln")))
+                dir = dir.Parent;
+            return dir?.FullName ?? throw new InvalidOperationException("PreferenceStudio.sln not found above the test binaries.");
+        }
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("ConnectionStrings:Default", _connectionString);
+        builder.UseSetting("Jobs:Execute", "false");
+        builder.UseWebRoot(Path.Combine(RepoRoot, "wwwroot"));
+    }
+
+    public async Task SeedDemoAsync()
+    {
+        StartServer();
+        await using var scope = Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,62 @@
+using Microsoft.Playwright;
+using PreferenceStudio.Testing;
+using PreferenceStudio.Web.Seeding;
+
+namespace PreferenceStudio.E2E;
+
+/// <summary>A fresh database, the app on Kestrel and Debian's chromium driven by Playwright (never downloaded).</summary>
+public abstract class BrowserTest : IAsyncLifetime
+{
+    protected TestDatabase Database { get; private set; } = default!;
+    protected AppServer App { get; private set; } = default!;
+    protected IPlaywright Playwright { get; private set; } = default!;
+    protected IBrowser Browser { get; private set; } = default!;
+    protected IPage Page { get; private set; } = default!;
+    protected List<string> ConsoleErrors { get; } = [];
+
+    public async Task InitializeAsync()
+    {
+        Database = await TestDatabase.CreateAsync();
+        App = new AppServer(Database.ConnectionString);
+        await App.SeedDemoAsync();
+        Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
+        Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = App.BaseUrl, ViewportSize = new() { Width = 1280, Height = 900 } });
+        context.SetDefaultTimeout(15_000);
+        Page = await context.NewPageAsync();
+        // A failed load is reported by URL below; the console's own line for it names no URL.
+        Page.Console += (_, m) => { if (m.Type == "error" && !m.Text.StartsWith("Failed to load resource", StringComparison.Ordinal)) ConsoleErrors.Add(m.Text); };
+        Page.Response += (_, r) => { if (r.Status >= 400 && !r.Url.EndsWith("/favicon.ico", StringComparison.Ordinal)) ConsoleErrors.Add($"{r.Status} {r.Url}"); };
+        Page.PageError += (_, e) => ConsoleErrors.Add(e);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        Playwright.Dispose();
+        await App.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+
+    protected async Task SignInAsync(string email = "annotator@demo.local")
+    {
+        var account = DemoAccounts.All.First(a => a.Email == email);
+        await Page.GotoAsync("/account/login");
+        await Page.FillAsync("#email", account.Email);
+        await Page.FillAsync("#password", account.Password);
+        await Page.Locator("form button[type=submit]").First.ClickAsync();
+        await Page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
+    }
+
+    protected async Task ScreenshotAsync(string name)
+    {
+        var dir = Path.Combine(AppServer.RepoRoot, ".artifacts", "screenshots");
+        Directory.CreateDirectory(dir);
+        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(dir, name + ".png"), FullPage = true });
+    }
+}
