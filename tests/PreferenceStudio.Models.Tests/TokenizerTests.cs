@@ -87,3 +87,16 @@ public class TokenizerTests
         Should.Throw<ArgumentException>(() => ChatML.Format([new ChatMessage("robot", "x")]));
     }
 }
+
+public class TokenizerConcurrencyTests
+{
+    [Fact]
+    public void One_tokenizer_encodes_from_many_threads_at_once()
+    {
+        var tok = BpeTokenizer.FromJson(BpeTrainer.TrainTokenizerJson(TinyCheckpoints.Corpus(50), 30, TinyCheckpoints.SpecialTokens));
+        var lines = TinyCheckpoints.Corpus(400, seed: 3);
+        var expected = lines.Select(l => BpeTokenizer.FromJson(tok.Json.ToJsonString()).Encode(l)).Take(5).ToList();
+        Parallel.For(0, lines.Count, i => tok.Decode(tok.Encode(lines[i])).ShouldBe(lines[i]));
+        for (var i = 0; i < 5; i++) tok.Encode(lines[i]).ShouldBe(expected[i]);
+    }
+}

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -25,7 +26,8 @@ public sealed class BpeTokenizer
     private readonly bool normalizeNfc;
     private readonly bool addPrefixSpace;
     private readonly bool ignoreMerges;
-    private readonly Dictionary<string, long[]> cache = new(StringComparer.Ordinal);
+    // Words seen before; concurrent because one tokenizer serves many requests.
+    private readonly ConcurrentDictionary<string, long[]> cache = new(StringComparer.Ordinal);
 
     private BpeTokenizer(JsonObject root)
     {
@@ -146,7 +148,7 @@ public sealed class BpeTokenizer
             if (!cache.TryGetValue(word, out var wordIds))
             {
                 wordIds = ignoreMerges && vocab.TryGetValue(word, out var whole) ? [whole] : Bpe(word);
-                if (cache.Count < 100_000) cache[word] = wordIds;
+                if (cache.Count < 100_000) cache.TryAdd(word, wordIds);
             }
             ids.AddRange(wordIds);
         }
