@@ -15,8 +15,10 @@ public class GenerationTests
         TorchRuntime.ManualSeed(3);
         using var model = new LlamaForCausalLM(TinyModels.Qwen2());
         var options = new GenerationOptions { MaxNewTokens = 6, Temperature = 0 };
+        var live = Tensor.LiveCount;
         var cached = Generator.Generate(model, Prompts, options);
         var uncached = Generator.Generate(model, Prompts, options with { UseCache = false });
+        Tensor.LiveCount.ShouldBe(live);  // the cache and every step's tensors are freed
         for (var i = 0; i < Prompts.Length; i++)
         {
             cached[i].Tokens.ShouldBe(uncached[i].Tokens);
