@@ -44,16 +44,25 @@ public static class AnnotationEndpoints
     }
 
     private static async Task<Results<Ok<SubmitReceipt>, ProblemHttpResult>> SubmitAsync(
-        long assignmentId, SubmitRequest request, ClaimsPrincipal user, SubmitService submits, CancellationToken ct) =>
-        Answer(await submits.SubmitAsync(assignmentId, Me(user), request, ct));
+        long assignmentId, HttpRequest http, ClaimsPrincipal user, SubmitService submits, CancellationToken ct)
+    {
+        var (request, error) = await JsonBody.ReadAsync<SubmitRequest>(http, ct);
+        return request is null ? Problem(StatusCodes.Status400BadRequest, error!) : Answer(await submits.SubmitAsync(assignmentId, Me(user), request, ct));
+    }
 
     private static async Task<Results<Ok<SubmitReceipt>, ProblemHttpResult>> ReviseAsync(
-        long taskId, SubmitRequest request, ClaimsPrincipal user, SubmitService submits, CancellationToken ct) =>
-        Answer(await submits.ReviseAsync(taskId, Me(user), request, ct));
+        long taskId, HttpRequest http, ClaimsPrincipal user, SubmitService submits, CancellationToken ct)
+    {
+        var (request, error) = await JsonBody.ReadAsync<SubmitRequest>(http, ct);
+        return request is null ? Problem(StatusCodes.Status400BadRequest, error!) : Answer(await submits.ReviseAsync(taskId, Me(user), request, ct));
+    }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> SkipAsync(
-        long assignmentId, SkipRequest request, ClaimsPrincipal user, AnnotationQueue queue, CancellationToken ct)
+        long assignmentId, HttpRequest http, ClaimsPrincipal user, AnnotationQueue queue, CancellationToken ct)
     {
+        var (request, error) = await JsonBody.ReadAsync<SkipRequest>(http, ct);
+        if (request is null)
+            return Problem(StatusCodes.Status400BadRequest, error!);
         var outcome = await queue.SkipAsync(assignmentId, Me(user), request.Reason, ct);
         return outcome.Message is null ? TypedResults.NoContent() : Problem(outcome.Status, outcome.Message);
     }

@@ -73,6 +73,25 @@ public sealed class AnnotationApiTests : WebAppTest
     }
 
     [Fact]
+    public async Task Submit_MalformedJson_Returns400NamingThePath()
+    {
+        var client = await SignedInAsync(Roles.Annotator);
+        var token = await client.AntiforgeryTokenAsync();
+        var lease = await NextPairwiseLeaseAsync(client, token);
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/annotate/assignments/{lease.AssignmentId}/submit")
+        {
+            Content = new StringContent("""{"idempotencyKey": "not-a-uuid", "timeSpentMs": 5}""", System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("RequestVerificationToken", token);
+
+        var response = await client.SendAsync(request);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        problem.RootElement.GetProperty("detail").GetString()!.ShouldStartWith("$.idempotencyKey");
+    }
+
+    [Fact]
     public async Task Next_Anonymous_Returns401()
     {
         var client = App.CreateBrowser();
