@@ -55,6 +55,37 @@ public sealed class AnnotationQueueTests : QueueFixture
     }
 
     [Fact]
+    public async Task NextAndSubmit_EightAnnotatorsWorkingConcurrentlyUntilDone_EveryTaskGetsExactlyOverlapDistinctLabels()
+    {
+        await SetUpAsync(overlap: 3, annotators: 8);
+        for (var i = 0; i < 6; i++)
+            await AddTaskAsync(TaskKind.Pairwise, priority: i % 3);
+
+        var perAnnotator = await Task.WhenAll(Annotators.Select(annotator => Task.Run(async () =>
+        {
+            var labelled = 0;
+            while (true)
+            {
+                await using var db = Db();
+                var lease = await Queue(db).NextAsync(Project, annotator);
+                if (lease is null)
+                    return labelled;
+                var outcome = await Submits(db).SubmitAsync(lease.AssignmentId, annotator, Pairwise(ResponseIds[0], ResponseIds[1]));
+                outcome.Status.ShouldBe(200, outcome.Error);
+                labelled++;
+            }
+        })));
+
+        perAnnotator.Sum().ShouldBe(18);
+        await using var check = Db();
+        var tasks = await check.Tasks.ToListAsync();
+        tasks.ShouldAllBe(t => t.State == TaskState.Complete && t.CompletedAnnotations == 3);
+        var labels = await check.Annotations.ToListAsync();
+        labels.Count.ShouldBe(18);
+        labels.GroupBy(l => l.TaskId).ShouldAllBe(g => g.Select(l => l.AnnotatorId).Distinct().Count() == 3);
+    }
+
+    [Fact]
     public async Task NextAsync_AnnotatorAlreadyHoldsALease_ReturnsTheSameLease()
     {
         await SetUpAsync(overlap: 1, annotators: 1);
