@@ -105,6 +105,55 @@ public sealed class WorkspaceTests : BrowserTest
         (await Page.Locator(".guidelines-body a").GetAttributeAsync("href")).ShouldBe("#");
     }
 
+    [Fact]
+    public async Task SpanView_SelectionAfterEmojiAndCombiningMarks_StoresTheSameUtf16OffsetsAsDotNet()
+    {
+        const string Text = "Pizza 🍕 and cafe\u0301 👩‍👩‍👧 are good.";
+        await using (var db = Database.CreateContext())
+        {
+            var project = new Project("Emoji spans", "emoji", FeedbackKinds.Span);
+            project.AddSpanLabel("wrong", "Wrong", "Not true");
+            db.Projects.Add(project);
+            await db.SaveChangesAsync();
+            var prompt = new Prompt(project.Id, [new ChatTurn("user", "Say something about food.")]);
+            prompt.AddResponse(Text, "model-a");
+            db.Prompts.Add(prompt);
+            await db.SaveChangesAsync();
+            db.Tasks.Add(new AnnotationTask(project, prompt.Id, TaskKind.Span, [prompt.Responses[0].Id]));
+            await db.SaveChangesAsync();
+        }
+        await SignInAsync();
+        await Page.GotoAsync("/annotate/emoji?start=true");
+        await Page.GetByTestId("workspace").WaitForAsync();
+        var start = Text.IndexOf("cafe", StringComparison.Ordinal);
+        var end = Text.IndexOf(" are", StringComparison.Ordinal); // "café 👩‍👩‍👧": a combining accent and a ZWJ family
+
+        var box = await Page.EvaluateAsync<float[]>("""
+            ([s, e]) => {
+              const node = document.querySelector('.span-text').firstChild;
+              const r = document.createRange(); r.setStart(node, s); r.setEnd(node, e);
+              const rects = r.getClientRects();
+              const first = rects[0], last = rects[rects.length - 1];
+              return [first.left, first.top + first.height / 2, last.right, last.top + last.height / 2];
+            }
+            """, new[] { start, end });
+        await Page.Mouse.MoveAsync(box[0] + 1, box[1]);
+        await Page.Mouse.DownAsync();
+        await Page.Mouse.MoveAsync(box[2] - 1, box[3], new() { Steps = 5 });
+        await Page.Mouse.UpAsync();
+        await Page.Locator("#span-popover").WaitForAsync();
+        await Page.ClickAsync("#span-save");
+        (await Page.Locator(".span-mark").TextContentAsync()).ShouldBe(Text[start..end]);
+        await Page.ClickAsync("[data-action=submit]");
+        await Page.GetByTestId("queue-message").WaitForAsync();
+
+        await using var check = Database.CreateContext();
+        var span = (await check.SpanAnnotations.SingleAsync()).Spans.Single();
+        (span.Start, span.End).ShouldBe((start, end));
+        Text[span.Start..span.End].ShouldBe("cafe\u0301 👩‍👩‍👧");
+        ConsoleErrors.ShouldBeEmpty();
+    }
+
     private async Task WaitForNextTaskAsync(long previousTaskId)
     {
         await Page.WaitForFunctionAsync(
