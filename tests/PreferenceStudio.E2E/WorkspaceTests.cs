@@ -154,6 +154,42 @@ public sealed class WorkspaceTests : BrowserTest
         ConsoleErrors.ShouldBeEmpty();
     }
 
+    [Fact]
+    public async Task Submit_ResponseLostOnTheWayBack_BrowserRetriesWithTheSameKeyAndOneLabelIsStored()
+    {
+        await SignInAsync();
+        await Page.GotoAsync($"/annotate/{DemoSeeder.ProjectSlug}?start=true");
+        var workspace = Page.GetByTestId("workspace");
+        await workspace.WaitForAsync();
+        var taskId = long.Parse(await workspace.GetAttributeAsync("data-task-id") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+        var posts = 0;
+        await Page.RouteAsync("**/api/annotate/**", async route =>
+        {
+            if (route.Request.Method != "POST")
+            {
+                await route.ContinueAsync();
+                return;
+            }
+            posts++;
+            if (posts == 1)
+            {
+                await route.FetchAsync(); // the server stores the label...
+                await route.AbortAsync("connectionreset"); // ...and the answer never arrives
+                return;
+            }
+            await route.ContinueAsync();
+        });
+        var kind = Enum.Parse<TaskKind>(await workspace.GetAttributeAsync("data-kind") ?? "", ignoreCase: true);
+
+        await AnswerAsync(kind, edit: false);
+        await Page.WaitForFunctionAsync("() => document.getElementById('workspace')?.dataset.saved === 'already'");
+
+        posts.ShouldBe(2);
+        await using var db = Database.CreateContext();
+        (await db.Annotations.CountAsync(a => a.TaskId == taskId)).ShouldBe(1);
+        (await db.Tasks.SingleAsync(t => t.Id == taskId)).CompletedAnnotations.ShouldBe(1);
+    }
+
     private async Task WaitForNextTaskAsync(long previousTaskId)
     {
         await Page.WaitForFunctionAsync(
