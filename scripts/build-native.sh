@@ -13,6 +13,11 @@ if command -v ninja >/dev/null 2>&1; then generator=(-G Ninja); fi
 args=(-S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Release)
 if [[ -n "${Torch_DIR:-}" ]]; then args+=("-DTorch_DIR=$Torch_DIR"); fi
 
+# A build tree copied from another checkout (or a container) points at other sources: start it afresh.
+if [[ -f "$build/CMakeCache.txt" ]] && ! grep -qx "CMAKE_HOME_DIRECTORY:INTERNAL=$src" "$build/CMakeCache.txt"; then
+  rm -rf "$build"
+fi
+
 if [[ ! -f "$build/CMakeCache.txt" ]]; then
   cmake "${generator[@]}" "${args[@]}" >/dev/null
 elif [[ -n "${Torch_DIR:-}" ]]; then
