@@ -103,12 +103,16 @@ public sealed class AnnotationQueue(PreferenceStudioDbContext db, TimeProvider c
             // Counted again now that we hold the row lock: this statement sees every lease committed before it.
             var task = await db.Tasks.AsNoTracking().Where(t => t.Id == taskId)
                 .Select(t => new { t.Kind, t.State, t.RequiredAnnotations }).SingleAsync(ct);
-            var live = await db.Assignments.AsNoTracking()
-                .Where(a => a.TaskId == taskId && (a.State == AssignmentState.Active || a.State == AssignmentState.Submitted))
-                .Select(a => a.Slot).ToListAsync(ct);
+            var held = await db.Assignments.AsNoTracking()
+                .Where(a => a.TaskId == taskId && a.State != AssignmentState.Skipped)
+                .Select(a => new { a.Slot, a.State }).ToListAsync(ct);
+            var live = held.Where(a => a.State is AssignmentState.Active or AssignmentState.Submitted).Select(a => a.Slot).ToList();
             if (task.State != TaskState.Open || live.Count >= task.RequiredAnnotations)
                 continue;
-            var slot = Enumerable.Range(1, task.RequiredAnnotations).First(s => !live.Contains(s));
+            // A slot whose lease ran out is given away last: its holder may still submit late, and is stored
+            // as long as the slot is free, that is, as long as the task still needs that label.
+            var slot = Enumerable.Range(1, task.RequiredAnnotations).Where(s => !live.Contains(s))
+                .OrderBy(s => held.Any(a => a.Slot == s && a.State == AssignmentState.Expired)).ThenBy(s => s).First();
 
             var assignment = new Assignment(taskId, annotatorId, slot, now, project.LeaseDuration);
             db.Assignments.Add(assignment);

@@ -93,6 +93,24 @@ public sealed class SubmitServiceTests : QueueFixture
     }
 
     [Fact]
+    public async Task SubmitAsync_LeaseExpiredAndAnotherSlotOfTheTaskStillFree_IsStoredAndMarkedLate()
+    {
+        await SetUpAsync(overlap: 2, annotators: 2);
+        await AddTaskAsync(TaskKind.Pairwise);
+        var walkedAway = await LeaseAsync(Annotators[0]);
+        await ExpireAsync(walkedAway.AssignmentId);
+        var other = await LeaseAsync(Annotators[1]); // reclaims the expired lease; takes the never-expired slot
+
+        await using var db = Db();
+        var late = await Submits(db).SubmitAsync(walkedAway.AssignmentId, Annotators[0], Pairwise(ResponseIds[0], ResponseIds[1]));
+
+        other.TaskId.ShouldBe(walkedAway.TaskId);
+        other.Slot.ShouldNotBe(walkedAway.Slot);
+        late.Status.ShouldBe(200, late.Error);
+        late.Receipt!.Late.ShouldBeTrue();
+    }
+
+    [Fact]
     public async Task SubmitAsync_LeaseExpiredAndTaskComplete_IsRefused()
     {
         await SetUpAsync(overlap: 1, annotators: 2);
