@@ -98,6 +98,20 @@ async function skip() {
   status(problem.detail || `The server answered ${response.status}.`, 'danger');
 }
 
+// Keep the lease while the annotator is working: renew every two minutes when there was input since the last renewal.
+let active = false;
+['keydown', 'mousedown', 'mousemove', 'scroll'].forEach(type => document.addEventListener(type, () => { active = true; }, { passive: true }));
+if (workspace?.dataset.renewUrl) {
+  setInterval(async () => {
+    if (!active || busy) return;
+    active = false;
+    try {
+      const response = await post(workspace.dataset.renewUrl, {});
+      if (response.status === 409) status('Your lease on this task ended; submitting still works while the task needs your label.', 'warning');
+    } catch { /* offline for a moment: the next renewal or the submit will tell */ }
+  }, 120_000);
+}
+
 function openGuidelines() {
   if (guidelines && !guidelines.open) guidelines.showModal();
 }

@@ -161,6 +161,27 @@ public sealed class AnnotationQueue(PreferenceStudioDbContext db, TimeProvider c
         return QueueOutcome.Done;
     }
 
+    /// <summary>
+    /// Extends the lease of an annotator who is still working on the task (the page sends this while there is
+    /// activity), so a long task is not handed to someone else under their hands.
+    /// </summary>
+    public async Task<QueueOutcome> RenewAsync(long assignmentId, string annotatorId, CancellationToken ct = default)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await db.Database.ExecuteSqlAsync($"SELECT id FROM assignments WHERE id = {assignmentId} FOR UPDATE", ct);
+        var assignment = await db.Assignments.SingleOrDefaultAsync(a => a.Id == assignmentId && a.AnnotatorId == annotatorId, ct);
+        if (assignment is null)
+            return QueueOutcome.NotFound($"You hold no assignment {assignmentId}.");
+        if (assignment.State != AssignmentState.Active)
+            return QueueOutcome.Conflict($"Your lease on task {assignment.TaskId} is {assignment.State.ToString().ToLowerInvariant()}; it can no longer be renewed.");
+        var lease = await db.Tasks.Where(t => t.Id == assignment.TaskId)
+            .Join(db.Projects, t => t.ProjectId, p => p.Id, (t, p) => p.LeaseDuration).SingleAsync(ct);
+        assignment.Renew(clock.GetUtcNow(), lease);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return QueueOutcome.Done;
+    }
+
     public async Task<Progress> ProgressAsync(int projectId, string annotatorId, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow();

@@ -18,6 +18,7 @@ public static class AnnotationEndpoints
         api.MapGet("/{slug}/progress", ProgressAsync);
         api.MapPost("/assignments/{assignmentId:long}/submit", SubmitAsync).RequireAntiforgeryHeader();
         api.MapPost("/assignments/{assignmentId:long}/skip", SkipAsync).RequireAntiforgeryHeader();
+        api.MapPost("/assignments/{assignmentId:long}/renew", RenewAsync).RequireAntiforgeryHeader();
         api.MapPost("/tasks/{taskId:long}/revise", ReviseAsync).RequireAntiforgeryHeader();
         return app;
     }
@@ -64,6 +65,13 @@ public static class AnnotationEndpoints
         if (request is null)
             return Problem(StatusCodes.Status400BadRequest, error!);
         var outcome = await queue.SkipAsync(assignmentId, Me(user), request.Reason, ct);
+        return outcome.Message is null ? TypedResults.NoContent() : Problem(outcome.Status, outcome.Message);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RenewAsync(
+        long assignmentId, ClaimsPrincipal user, AnnotationQueue queue, CancellationToken ct)
+    {
+        var outcome = await queue.RenewAsync(assignmentId, Me(user), ct);
         return outcome.Message is null ? TypedResults.NoContent() : Problem(outcome.Status, outcome.Message);
     }
 

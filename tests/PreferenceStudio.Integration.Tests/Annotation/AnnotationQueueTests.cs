@@ -161,6 +161,38 @@ public sealed class AnnotationQueueTests : QueueFixture
     }
 
     [Fact]
+    public async Task RenewAsync_ActiveLease_ExtendsItSoItIsNotReclaimed()
+    {
+        await SetUpAsync(overlap: 1, annotators: 2);
+        await AddTaskAsync(TaskKind.Pairwise);
+        var working = await LeaseAsync(Annotators[0]);
+        await ExpireAsync(working.AssignmentId); // as if the lease were about to run out...
+
+        await using (var db = Db())
+            (await Queue(db).RenewAsync(working.AssignmentId, Annotators[0])).Status.ShouldBe(200); // ...and the page renewed it
+
+        await using var other = Db();
+        (await Queue(other).NextAsync(Project, Annotators[1])).ShouldBeNull();
+        (await other.Assignments.SingleAsync()).ExpiresAt.ShouldBeGreaterThan(DateTimeOffset.UtcNow.AddMinutes(29));
+    }
+
+    [Fact]
+    public async Task RenewAsync_LeaseAlreadyReclaimed_IsRefused()
+    {
+        await SetUpAsync(overlap: 1, annotators: 2);
+        await AddTaskAsync(TaskKind.Pairwise);
+        var walkedAway = await LeaseAsync(Annotators[0]);
+        await ExpireAsync(walkedAway.AssignmentId);
+        await LeaseAsync(Annotators[1]);
+
+        await using var db = Db();
+        var outcome = await Queue(db).RenewAsync(walkedAway.AssignmentId, Annotators[0]);
+
+        outcome.Status.ShouldBe(409);
+        outcome.Message!.ShouldContain("expired");
+    }
+
+    [Fact]
     public async Task NextAsync_GoldRateOne_HandsOutGoldFirstThenTheRest()
     {
         await SetUpAsync(overlap: 1, annotators: 2, goldRate: 1);
