@@ -147,10 +147,25 @@ public sealed class WorkspaceTests : BrowserTest
         await Page.ClickAsync("[data-action=submit]");
         await Page.GetByTestId("queue-message").WaitForAsync();
 
-        await using var check = Database.CreateContext();
-        var span = (await check.SpanAnnotations.SingleAsync()).Spans.Single();
-        (span.Start, span.End).ShouldBe((start, end));
-        Text[span.Start..span.End].ShouldBe("cafe\u0301 👩‍👩‍👧");
+        await using (var check = Database.CreateContext())
+        {
+            var span = (await check.SpanAnnotations.SingleAsync()).Spans.Single();
+            (span.Start, span.End).ShouldBe((start, end));
+            Text[span.Start..span.End].ShouldBe("cafe\u0301 👩‍👩‍👧");
+        }
+
+        // Back to it: the stored span comes back highlighted at the same place; removing it stores version 2.
+        await Page.Keyboard.PressAsync("p");
+        await Page.GetByTestId("editing").WaitForAsync();
+        (await Page.Locator(".span-mark").TextContentAsync()).ShouldBe(Text[start..end]);
+        await Page.Locator(".span-mark").ClickAsync();
+        await Page.ClickAsync("#span-remove");
+        (await Page.Locator(".span-mark").CountAsync()).ShouldBe(0);
+        await Page.Keyboard.PressAsync("Enter");
+        await Page.GetByTestId("queue-message").WaitForAsync();
+        await using var after = Database.CreateContext();
+        var versions = await after.SpanAnnotations.OrderBy(a => a.Version).ToListAsync();
+        versions.Select(v => (v.Version, v.Spans.Count, v.IsCurrent)).ShouldBe([(1, 1, false), (2, 0, true)]);
         ConsoleErrors.ShouldBeEmpty();
     }
 
