@@ -15,15 +15,18 @@ public sealed class ExpireLeasesJob(PreferenceStudioDbContext db, TimeProvider c
 
     protected override async Task<string?> RunAsync(IJobExecutionContext context, CancellationToken cancellationToken)
     {
-        var now = Clock.GetUtcNow();
-        var expired = await Db.Assignments
-            .Where(a => a.State == AssignmentState.Active && a.ExpiresAt <= now)
-            .OrderBy(a => a.ExpiresAt)
-            .Take(1000)
-            .ToListAsync(cancellationToken);
-        foreach (var assignment in expired)
-            assignment.Expire(now);
-        await Db.SaveChangesAsync(cancellationToken);
-        return $"expired {expired.Count} lease(s)";
+        var expired = await ExpireOverdueAsync(Db, Clock.GetUtcNow(), cancellationToken);
+        return $"expired {expired} lease(s)";
     }
+
+    /// <summary>
+    /// One guarded UPDATE rather than load-then-save: a submit or renewal that commits while this runs is re-checked
+    /// by PostgreSQL against the WHERE clause and left alone, instead of being overwritten with a stale Expired.
+    /// </summary>
+    public static Task<int> ExpireOverdueAsync(PreferenceStudioDbContext db, DateTimeOffset now, CancellationToken cancellationToken) =>
+        db.Assignments
+            .Where(a => a.State == AssignmentState.Active && a.ExpiresAt <= now)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(a => a.State, AssignmentState.Expired)
+                .SetProperty(a => a.ClosedAt, now), cancellationToken);
 }
