@@ -17,6 +17,9 @@ public sealed class WorkspaceTests : BrowserTest
         await Page.GotoAsync($"/annotate/{DemoSeeder.ProjectSlug}");
         await Page.GetByTestId("intro").WaitForAsync();
         await Page.GetByText("Start labelling").ClickAsync();
+        await Page.GetByTestId("workspace").WaitForAsync();
+        // Survives only if every next task below is swapped in by htmx rather than loaded as a new document.
+        await Page.EvaluateAsync("() => { window.sameDocument = true; }");
 
         var done = new Dictionary<TaskKind, long>();
         var expected = new Dictionary<TaskKind, Func<Annotation, bool>>();
@@ -39,6 +42,7 @@ public sealed class WorkspaceTests : BrowserTest
             done[kind] = taskId;
         }
         done.Keys.Order().ShouldBe([TaskKind.Pairwise, TaskKind.Ranking, TaskKind.Span, TaskKind.Principle]);
+        (await Page.EvaluateAsync<bool>("() => window.sameDocument === true")).ShouldBeTrue();
 
         // Back to the previous answer (the last task labelled) and change it.
         await Page.Keyboard.PressAsync("p");
@@ -48,6 +52,7 @@ public sealed class WorkspaceTests : BrowserTest
         editedTask.ShouldBe(done[editedKind]);
         var edited = await AnswerAsync(editedKind, edit: true);
         await Page.GetByTestId("editing").WaitForAsync(new() { State = WaitForSelectorState.Detached });
+        new Uri(Page.Url).AbsolutePath.ShouldBe($"/annotate/{DemoSeeder.ProjectSlug}");
 
         await using var db = Database.CreateContext();
         var me = await db.Users.Where(u => u.Email == "annotator@demo.local").Select(u => u.Id).SingleAsync();
@@ -208,7 +213,7 @@ public sealed class WorkspaceTests : BrowserTest
     private async Task WaitForNextTaskAsync(long previousTaskId)
     {
         await Page.WaitForFunctionAsync(
-            "id => { const w = document.getElementById('workspace'); return document.readyState === 'complete' && (!w || (w.dataset.taskId !== String(id) && !w.dataset.saved)); }",
+            "id => { const w = document.getElementById('workspace'); return document.readyState === 'complete' && (!w || (w.dataset.taskId !== String(id) && w.dataset.ready && !w.dataset.saved)); }",
             previousTaskId);
     }
 

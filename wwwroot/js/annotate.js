@@ -1,21 +1,43 @@
 // The annotator workspace: collects the answer of the view on the page, submits it once (a retry reuses the same
 // idempotency key, so the server stores one label), measures time on task from display to submit, and drives the
 // keyboard: Enter submits, g or ? opens the guidelines, s skips, p goes back to the previous answer.
+// After a submit or skip, htmx swaps the next task into #annotate-page (no full page load), and mount() starts the
+// new task's view; everything below that reads the page goes through `task`, never a stale element.
 import { pairwiseView } from './pairwise.js';
 import { rankingView } from './ranking.js';
 import { spanView } from './span.js';
 import { principleView } from './principle.js';
 
-const shownAt = performance.now();
-const workspace = document.getElementById('workspace');
-const guidelines = document.getElementById('guidelines');
 const views = { pairwise: pairwiseView, ranking: rankingView, span: spanView, principle: principleView };
-const view = workspace ? views[workspace.dataset.kind](workspace) : null;
-const idempotencyKey = newKey();
-const shownOrder = workspace
-  ? [...workspace.querySelectorAll('.shown-response')].map(el => Number(el.dataset.responseId))
-  : [];
-let busy = false;
+let task = null; // { workspace, view, shownAt, idempotencyKey, shownOrder, busy } of the task on the page, if any
+
+function mount() {
+  const workspace = document.getElementById('workspace');
+  task = workspace && {
+    workspace,
+    view: views[workspace.dataset.kind](workspace),
+    shownAt: performance.now(),
+    idempotencyKey: newKey(),
+    shownOrder: [...workspace.querySelectorAll('.shown-response')].map(el => Number(el.dataset.responseId)),
+    busy: false,
+  };
+  if (workspace) workspace.dataset.ready = 'true';
+}
+
+// The next task, swapped in by htmx. Anything that is not an annotate page (the sign-in page once the session has
+// ended, an error page) leaves no #annotate-page behind, and then the browser loads the address in full instead.
+async function showNext(url) {
+  try {
+    await htmx.ajax('GET', url, { target: '#annotate-page', select: '#annotate-page', swap: 'outerHTML' });
+  } catch { /* network error: the full load below reports it */ }
+  if (!document.getElementById('annotate-page') || document.getElementById('workspace')?.dataset.saved) {
+    location.assign(url);
+    return;
+  }
+  const address = new URL(url, location.href);
+  if (address.href !== location.href) history.replaceState(null, '', address);
+  mount();
+}
 
 function newKey() {
   // A version 4 UUID; crypto.getRandomValues works on plain http too, unlike crypto.randomUUID.
@@ -48,7 +70,8 @@ function status(text, tone) {
 const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
 
 async function submit() {
-  if (busy || !view) return;
+  if (!task || task.busy) return;
+  const { workspace, view } = task;
   let answer;
   try {
     answer = view.answer();
@@ -56,11 +79,11 @@ async function submit() {
     status(e.message, 'danger');
     return;
   }
-  busy = true;
+  task.busy = true;
   const body = {
-    idempotencyKey,
-    timeSpentMs: Math.round(performance.now() - shownAt),
-    shownOrder,
+    idempotencyKey: task.idempotencyKey,
+    timeSpentMs: Math.round(performance.now() - task.shownAt),
+    shownOrder: task.shownOrder,
     rationale: view.rationale ? view.rationale() : null,
     [workspace.dataset.kind]: answer,
   };
@@ -72,27 +95,28 @@ async function submit() {
     } catch {
       if (attempt < 3) { await sleep(500 * 2 ** attempt); continue; }
       status('No connection: nothing is confirmed yet. Press Enter to try again; the label will be stored once.', 'danger');
-      busy = false;
+      task.busy = false;
       return;
     }
     if (response.ok) {
       const receipt = await response.json();
       workspace.dataset.saved = receipt.alreadyStored ? 'already' : 'stored';
       status(receipt.message, 'success');
-      setTimeout(() => location.assign(workspace.dataset.nextUrl), 300);
+      setTimeout(() => showNext(workspace.dataset.nextUrl), 300);
       return;
     }
     const problem = await response.json().catch(() => ({}));
     status(problem.detail || problem.title || `The server answered ${response.status}.`, 'danger');
-    busy = false;
+    task.busy = false;
     return;
   }
 }
 
 async function skip() {
   const reason = document.getElementById('skip-reason').value.trim();
+  const { workspace } = task;
   const response = await post(workspace.dataset.skipUrl, { reason: reason || null });
-  if (response.ok) { location.assign(workspace.dataset.nextUrl); return; }
+  if (response.ok) { document.getElementById('skip-dialog').close(); await showNext(workspace.dataset.nextUrl); return; }
   const problem = await response.json().catch(() => ({}));
   document.getElementById('skip-dialog').close();
   status(problem.detail || `The server answered ${response.status}.`, 'danger');
@@ -101,18 +125,18 @@ async function skip() {
 // Keep the lease while the annotator is working: renew every two minutes when there was input since the last renewal.
 let active = false;
 ['keydown', 'mousedown', 'mousemove', 'scroll'].forEach(type => document.addEventListener(type, () => { active = true; }, { passive: true }));
-if (workspace?.dataset.renewUrl) {
-  setInterval(async () => {
-    if (!active || busy) return;
-    active = false;
-    try {
-      const response = await post(workspace.dataset.renewUrl, {});
-      if (response.status === 409) status('Your lease on this task ended; submitting still works while the task needs your label.', 'warning');
-    } catch { /* offline for a moment: the next renewal or the submit will tell */ }
-  }, 120_000);
-}
+setInterval(async () => {
+  const renewUrl = task?.workspace.dataset.renewUrl;
+  if (!renewUrl || !active || task.busy) return;
+  active = false;
+  try {
+    const response = await post(renewUrl, {});
+    if (response.status === 409) status('Your lease on this task ended; submitting still works while the task needs your label.', 'warning');
+  } catch { /* offline for a moment: the next renewal or the submit will tell */ }
+}, 120_000);
 
 function openGuidelines() {
+  const guidelines = document.getElementById('guidelines');
   if (guidelines && !guidelines.open) guidelines.showModal();
 }
 
@@ -143,7 +167,9 @@ document.addEventListener('keydown', e => {
   if (typing) return;
   if (e.key === 'g' || e.key === '?') { e.preventDefault(); openGuidelines(); return; }
   if (e.key === 'p') { const back = document.querySelector('[data-action=previous]'); if (back) { e.preventDefault(); location.assign(back.href); } return; }
-  if (!workspace) return;
-  if (e.key === 's' && workspace.dataset.skipUrl) { e.preventDefault(); document.getElementById('skip-dialog').showModal(); return; }
-  if (view.key && view.key(e)) e.preventDefault();
+  if (!task) return;
+  if (e.key === 's' && task.workspace.dataset.skipUrl) { e.preventDefault(); document.getElementById('skip-dialog').showModal(); return; }
+  if (task.view.key && task.view.key(e)) e.preventDefault();
 });
+
+mount();
