@@ -36,6 +36,23 @@ public class AssignmentTests
     }
 
     [Fact]
+    public void MoveToSlot_ActiveLease_IsRefused()
+    {
+        var lease = Lease();
+        Should.Throw<DomainException>(() => lease.MoveToSlot(2));
+        lease.Slot.ShouldBe(1);
+    }
+
+    [Fact]
+    public void MoveToSlot_ExpiredLease_TakesTheSlot()
+    {
+        var lease = Lease();
+        lease.Expire(T0.AddMinutes(31));
+        lease.MoveToSlot(2);
+        lease.Slot.ShouldBe(2);
+    }
+
+    [Fact]
     public void Submit_Twice_IsRefused()
     {
         var lease = Lease();

@@ -53,6 +53,18 @@ public sealed class Assignment
         ClosedAt = now;
     }
 
+    /// <summary>
+    /// A late submit whose slot went to someone else while another slot of the task fell free (a skip) takes that
+    /// slot: the task still needs the label, so it is not thrown away.
+    /// </summary>
+    public void MoveToSlot(int slot)
+    {
+        if (State != AssignmentState.Expired)
+            throw new DomainException($"Assignment {Id} is {State}; only an expired lease changes slot.");
+        if (slot < 1) throw new DomainException($"Slots are numbered from 1, got {slot}.");
+        Slot = slot;
+    }
+
     public void Submit(DateTimeOffset now)
     {
         if (State is not (AssignmentState.Active or AssignmentState.Expired))

@@ -51,10 +51,21 @@ public sealed class SubmitService(PreferenceStudioDbContext db, TimeProvider clo
             return SubmitOutcome.Refused(late
                 ? $"Your lease on task {task.Id} ran out and the task no longer needs a label ({task.State}); nothing was stored."
                 : $"Task {task.Id} is {task.State} and takes no more labels; nothing was stored.");
-        if (assignment.State == AssignmentState.Expired &&
-            await db.Assignments.AnyAsync(a => a.TaskId == task.Id && a.Slot == assignment.Slot && a.Id != assignment.Id &&
-                (a.State == AssignmentState.Active || a.State == AssignmentState.Submitted), ct))
-            return SubmitOutcome.Refused($"Your lease on task {task.Id} ran out and its slot was given to another annotator; nothing was stored.");
+        if (assignment.State == AssignmentState.Expired)
+        {
+            // The task row is locked, so no lease can take a slot between this count and the save.
+            var live = await db.Assignments
+                .Where(a => a.TaskId == task.Id && a.Id != assignment.Id &&
+                            (a.State == AssignmentState.Active || a.State == AssignmentState.Submitted))
+                .Select(a => a.Slot).ToListAsync(ct);
+            if (live.Contains(assignment.Slot))
+            {
+                var free = Enumerable.Range(1, task.RequiredAnnotations).Where(s => !live.Contains(s)).ToList();
+                if (free.Count == 0)
+                    return SubmitOutcome.Refused($"Your lease on task {task.Id} ran out and its slot was given to another annotator; nothing was stored.");
+                assignment.MoveToSlot(free[0]);
+            }
+        }
 
         var facts = await FactsAsync(task, ct);
         var (label, error) = AnswerValidator.Build(facts, request, annotatorId, assignment.Id, now);

@@ -111,6 +111,34 @@ public sealed class SubmitServiceTests : QueueFixture
     }
 
     [Fact]
+    public async Task SubmitAsync_LeaseExpiredSlotTakenButAnotherFreedBySkip_IsStoredInTheFreeSlot()
+    {
+        await SetUpAsync(overlap: 2, annotators: 3);
+        await AddTaskAsync(TaskKind.Pairwise);
+        var walkedAway = await LeaseAsync(Annotators[0]);
+        await ExpireAsync(walkedAway.AssignmentId);
+        var skipper = await LeaseAsync(Annotators[1]);   // the never-expired slot
+        var taker = await LeaseAsync(Annotators[2]);     // the expired slot, given away last
+        taker.Slot.ShouldBe(walkedAway.Slot);
+        await using (var db = Db())
+            (await Queue(db).SkipAsync(skipper.AssignmentId, Annotators[1], "unsure")).ShouldBe(QueueOutcome.Done);
+
+        await using (var db = Db())
+        {
+            var late = await Submits(db).SubmitAsync(walkedAway.AssignmentId, Annotators[0], Pairwise(ResponseIds[0], ResponseIds[1]));
+            late.Status.ShouldBe(200, late.Error);
+            late.Receipt!.Late.ShouldBeTrue();
+        }
+        await using (var db = Db())
+            (await Submits(db).SubmitAsync(taker.AssignmentId, Annotators[2], Pairwise(ResponseIds[0], ResponseIds[1]))).Status.ShouldBe(200);
+
+        await using var check = Db();
+        (await check.Assignments.SingleAsync(a => a.Id == walkedAway.AssignmentId)).Slot.ShouldBe(skipper.Slot);
+        (await check.Annotations.CountAsync()).ShouldBe(2);
+        (await check.Tasks.SingleAsync()).State.ShouldBe(TaskState.Complete);
+    }
+
+    [Fact]
     public async Task SubmitAsync_LeaseExpiredAndTaskComplete_IsRefused()
     {
         await SetUpAsync(overlap: 1, annotators: 2);
