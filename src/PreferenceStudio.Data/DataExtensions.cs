@@ -24,6 +24,10 @@ public static class DataExtensions
     }
 
     public static DbContextOptionsBuilder UsePreferenceStudioDatabase(this DbContextOptionsBuilder options, string connectionString) =>
-        options.UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
+        // Split queries: a project auto-includes both its principles and its span labels, and one joined query
+        // would return their cross product.
+        options.UseNpgsql(connectionString, npgsql => npgsql
+                .MigrationsHistoryTable("__ef_migrations_history")
+                .UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery))
             .UseSnakeCaseNamingConvention();
 }
