@@ -9,6 +9,9 @@ using PreferenceStudio.Core.Training;
 using PreferenceStudio.Integration.Tests.Jobs;
 using PreferenceStudio.Integration.Tests.Web;
 using PreferenceStudio.Jobs.Export;
+using PreferenceStudio.Models;
+using PreferenceStudio.Models.Tokenization;
+using PreferenceStudio.Training;
 using PreferenceStudio.Web.Seeding;
 
 namespace PreferenceStudio.Integration.Tests.Export;
@@ -59,6 +62,12 @@ public class ExportTests : WebAppTest
 
     private async Task<List<JsonElement>> ExportAsync(ExportFormat format)
     {
+        var lines = await File.ReadAllLinesAsync(await ExportFileAsync(format));
+        return lines.Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
+    }
+
+    private async Task<string> ExportFileAsync(ExportFormat format)
+    {
         await using var worker = await WorkerNode.StartAsync(Database.ConnectionString, storageRoot: _store);
         long id;
         await using (var scope = App.Services.CreateAsyncScope())
@@ -72,9 +81,8 @@ public class ExportTests : WebAppTest
             export.State.ShouldNotBe(RunState.Failed, export.Error);
             if (export.State == RunState.Succeeded)
             {
-                var lines = await File.ReadAllLinesAsync(export.FilePath!);
-                lines.Length.ShouldBe(export.RowCount);
-                return lines.Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
+                (await File.ReadAllLinesAsync(export.FilePath!)).Length.ShouldBe(export.RowCount);
+                return export.FilePath!;
             }
             await Task.Delay(200);
         }
@@ -105,6 +113,21 @@ public class ExportTests : WebAppTest
             rows[i].GetProperty("source").GetString().ShouldBe(expected[i].Item4);
             rows[i].GetProperty("prompt")[0].GetProperty("content").GetString().ShouldBe("Why is the sky blue?");
         }
+    }
+
+    [Fact]
+    public async Task TrlPreference_LoadedForRewardTraining_EveryRowBecomesATokenizedPair()
+    {
+        var file = await ExportFileAsync(ExportFormat.TrlPreference);
+        var tokenizer = BpeTokenizer.FromJson(BpeTrainer.TrainTokenizerJson(TinyCheckpoints.Corpus(), merges: 61, TinyCheckpoints.SpecialTokens));
+
+        var pairs = TrlPreferenceDataset.Load(file, tokenizer);
+
+        pairs.Count.ShouldBe(5);
+        tokenizer.Decode(pairs[0].Chosen).ShouldBe(await TextAsync(_r.R1) + ChatML.End);
+        tokenizer.Decode(pairs[0].Rejected).ShouldBe(await TextAsync(_r.R2) + ChatML.End);
+        tokenizer.Decode(pairs[0].Prompt).ShouldBe(ChatML.Format([new ChatMessage("user", "Why is the sky blue?")]));
+        pairs.Select(p => p.Margin).ShouldBe([2.0, 1, 1, 2, 1]);
     }
 
     [Fact]
