@@ -20,6 +20,8 @@ public static class JobsExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.Configure<StorageOptions>(builder.Configuration.GetSection(StorageOptions.Section));
         builder.Services.AddScoped<Export.ExportLauncher>();
+        builder.Services.AddScoped<Training.TrainingLauncher>();
+        builder.Services.AddScoped<Training.ModelRegistry>();
         foreach (var format in new Export.IDatasetFormat[]
                  {
                      new Export.TrlPreferenceFormat(), new Export.TrlUnpairedFormat(), new Export.UltraFeedbackFormat(),
@@ -50,6 +52,7 @@ public static class JobsExtensions
             q.AddJob<ExpireLeasesJob>(j => j.WithIdentity(ExpireLeasesJob.Key).StoreDurably().RequestRecovery());
             q.AddJob<ClusterDrillJob>(j => j.WithIdentity(ClusterDrillJob.Key).StoreDurably().RequestRecovery());
             q.AddJob<Export.DatasetExportJob>(j => j.WithIdentity(Export.DatasetExportJob.Key).StoreDurably().RequestRecovery());
+            q.AddJob<Training.RewardModelJob>(j => j.WithIdentity(Training.RewardModelJob.Key).StoreDurably().RequestRecovery());
         });
 
         if (options.Execute)

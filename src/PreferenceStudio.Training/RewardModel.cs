@@ -1,5 +1,6 @@
 using PreferenceStudio.Models;
 using PreferenceStudio.Torch;
+using PreferenceStudio.Torch.Serialization;
 
 namespace PreferenceStudio.Training;
 
@@ -21,7 +22,40 @@ public sealed class RewardModel(CausalLM backbone, ScalarHead head) : IDisposabl
         return new RewardModel(backbone, new ScalarHead(backbone.HiddenSize, device));
     }
 
+    /// <summary>The head's file beside the backbone's Hugging Face checkpoint; its one tensor is "score.weight".</summary>
+    public const string HeadFile = "reward_head.safetensors";
+
     public Device Device => Head.Score.Weight.Device;
+
+    /// <summary>The backbone as a loadable causal-LM checkpoint (config.json, model.safetensors) plus the head.</summary>
+    public void SavePretrained(string folder)
+    {
+        Backbone.SavePretrained(folder);
+        SafeTensors.Save(Path.Combine(folder, HeadFile), Head.StateDict(), new Dictionary<string, string> { ["format"] = "pt" });
+    }
+
+    public static RewardModel FromPretrained(string folder, Device? device = null)
+    {
+        var model = OnTopOf(CausalLM.FromPretrained(folder, device));
+        try
+        {
+            var tensors = SafeTensors.Load(Path.Combine(folder, HeadFile), device);
+            try
+            {
+                model.Head.LoadStateDict(tensors);
+            }
+            finally
+            {
+                foreach (var tensor in tensors.Values) tensor.Dispose();
+            }
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>
     /// inputIds (B, T), right-padded; attentionMask (B, T), 1 for real tokens. Returns rewards (B).

@@ -32,8 +32,7 @@ public sealed class RewardTrainer
             throw new ArgumentException($"none of the {train.Count} training pairs fits max_length {config.MaxLength}", nameof(train));
 
         TorchRuntime.ManualSeed(config.Seed);
-        var stepsPerEpoch = (usable.Count + config.BatchSize - 1) / config.BatchSize;
-        var totalSteps = (long)stepsPerEpoch * config.Epochs;
+        var totalSteps = TotalSteps(train);
         var schedule = new WarmupCosineSchedule(config.LearningRate, (long)Math.Ceiling(config.WarmupRatio * totalSteps), totalSteps);
         var parameters = model.TrainableParameters();
         using var optimizer = new AdamW(parameters, config.LearningRate, weightDecay: config.WeightDecay);
@@ -65,6 +64,14 @@ public sealed class RewardTrainer
 
         var evalMetrics = eval is { Count: > 0 } ? Evaluate(eval.Where(Fits).ToList()) : new Dictionary<string, double>();
         return new RewardTrainingResult(history, evalMetrics, train.Count - usable.Count);
+    }
+
+    /// <summary>Optimizer steps that <see cref="Train"/> will take on these pairs (those that fit max_length).</summary>
+    public long TotalSteps(IReadOnlyList<PreferencePair> train)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        var usable = train.Count(Fits);
+        return (long)((usable + config.BatchSize - 1) / config.BatchSize) * config.Epochs;
     }
 
     /// <summary>Loss and reward metrics over pairs, without gradients, in eval mode; keys prefixed "eval_".</summary>

@@ -41,15 +41,7 @@ public sealed class DatasetExportJob(
         var folder = Path.Combine(storage.Value.ExportsFolder(environment.ContentRootPath), export.ProjectId.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Directory.CreateDirectory(folder);
         var file = Path.Combine(folder, $"{export.Id}-{export.Format}.jsonl");
-        var partial = file + ".part";
-        int rows;
-        await using (var stream = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
-        await using (var writer = new DatasetWriter(stream))
-        {
-            await format.WriteAsync(Db, export.ProjectId, writer, cancellationToken);
-            rows = writer.Rows;
-        }
-        File.Move(partial, file, overwrite: true);
+        var rows = await DatasetWriter.WriteFileAsync(format, Db, export.ProjectId, file, cancellationToken);
 
         export.Complete(file, rows, Clock.GetUtcNow());
         await Db.SaveChangesAsync(cancellationToken);

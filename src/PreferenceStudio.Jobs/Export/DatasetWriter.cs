@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using PreferenceStudio.Core.Prompts;
+using PreferenceStudio.Data;
 
 namespace PreferenceStudio.Jobs.Export;
 
@@ -39,6 +40,26 @@ public sealed class DatasetWriter(Stream stream) : IAsyncDisposable
 
     public static void WriteAssistant(Utf8JsonWriter json, string name, string text) =>
         WriteMessages(json, name, [new ChatTurn("assistant", text)]);
+
+    /// <summary>
+    /// Writes a project's labels in a format to a file that appears whole or not at all (written aside, then
+    /// renamed); returns the row count.
+    /// </summary>
+    public static async Task<int> WriteFileAsync(IDatasetFormat format, PreferenceStudioDbContext db, int projectId, string file, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(format);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
+        var partial = file + ".part";
+        int rows;
+        await using (var stream = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+        await using (var writer = new DatasetWriter(stream))
+        {
+            await format.WriteAsync(db, projectId, writer, cancellationToken);
+            rows = writer.Rows;
+        }
+        File.Move(partial, file, overwrite: true);
+        return rows;
+    }
 
     public async ValueTask DisposeAsync() => await _json.DisposeAsync();
 }

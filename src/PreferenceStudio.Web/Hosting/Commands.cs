@@ -3,13 +3,15 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage;
 using PreferenceStudio.Data;
+using PreferenceStudio.Jobs.Training;
 using PreferenceStudio.Web.Seeding;
 
 namespace PreferenceStudio.Web.Hosting;
 
 /// <summary>
-/// One-shot commands run before the app serves: `migrate`, `seed` (demo data), and
-/// `create-user EMAIL ROLE` (the password is read from PS_NEW_USER_PASSWORD, so it stays out of shell history).
+/// One-shot commands run before the app serves: `migrate`, `seed` (demo data and a demo base model),
+/// `create-user EMAIL ROLE` (the password is read from PS_NEW_USER_PASSWORD, so it stays out of shell history) and
+/// `register-model NAME FOLDER` (a Hugging Face checkpoint folder researchers can train from).
 /// </summary>
 public static class Commands
 {
@@ -20,6 +22,8 @@ public static class Commands
             return false;
         if (commands[0] == "create-user")
             return await CreateUserAsync(app, commands);
+        if (commands[0] == "register-model")
+            return await RegisterModelAsync(app, commands);
         foreach (var command in commands)
         {
             await using var scope = app.Services.CreateAsyncScope();
@@ -32,9 +36,11 @@ public static class Commands
                 case "seed":
                     var seeded = await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync();
                     Console.WriteLine(seeded ? "Seeded the demo project and accounts." : "Demo data already present.");
+                    if (await scope.ServiceProvider.GetRequiredService<ModelRegistry>().EnsureDemoBaseModelAsync(CancellationToken.None))
+                        Console.WriteLine($"Made and registered the base model '{ModelRegistry.DemoModelName}'.");
                     break;
                 default:
-                    Console.Error.WriteLine($"Unknown command '{command}'. Commands: migrate, seed, create-user.");
+                    Console.Error.WriteLine($"Unknown command '{command}'. Commands: migrate, seed, create-user, register-model.");
                     Environment.ExitCode = 2;
                     return true;
             }
@@ -59,6 +65,24 @@ public static class Commands
         Environment.ExitCode = errors.Count == 0 ? 0 : 1;
         if (errors.Count == 0)
             Console.WriteLine($"Created {command[1]} ({command[2]}).");
+        return true;
+    }
+
+    private static async Task<bool> RegisterModelAsync(WebApplication app, List<string> command)
+    {
+        if (command.Count != 3)
+        {
+            Console.Error.WriteLine("usage: PreferenceStudio.Web register-model NAME FOLDER");
+            Environment.ExitCode = 2;
+            return true;
+        }
+        await using var scope = app.Services.CreateAsyncScope();
+        var (version, errors) = await scope.ServiceProvider.GetRequiredService<ModelRegistry>().RegisterAsync(command[1], command[2], CancellationToken.None);
+        foreach (var error in errors)
+            Console.Error.WriteLine(error);
+        Environment.ExitCode = version is null ? 1 : 0;
+        if (version is not null)
+            Console.WriteLine($"Registered model version {version.Id} '{version.Name}'.");
         return true;
     }
 

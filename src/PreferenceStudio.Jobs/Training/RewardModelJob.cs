@@ -1,0 +1,147 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PreferenceStudio.Core.Training;
+using PreferenceStudio.Data;
+using PreferenceStudio.Jobs.Export;
+using PreferenceStudio.Models;
+using PreferenceStudio.Models.Tokenization;
+using PreferenceStudio.Torch;
+using PreferenceStudio.Training;
+using Quartz;
+
+namespace PreferenceStudio.Jobs.Training;
+
+/// <summary>
+/// Trains one queued reward-model run: snapshots the project's preference pairs as a TRL export in the run's folder,
+/// trains on the base model with a fresh scalar head, streams step metrics into the run's time series, and records
+/// the checkpoint as a new model version. A run recovered after its node died starts over from the snapshot step.
+/// </summary>
+public sealed class RewardModelJob(
+    PreferenceStudioDbContext db,
+    TimeProvider clock,
+    ILogger<RewardModelJob> logger,
+    IEnumerable<IDatasetFormat> formats,
+    IOptions<StorageOptions> storage,
+    IHostEnvironment environment)
+    : JobBase(db, clock, logger)
+{
+    public static readonly JobKey Key = new("reward-model", JobGroups.OnDemand);
+    public const string RunIdKey = "runId";
+    private static readonly TimeSpan FlushEvery = TimeSpan.FromSeconds(1);
+
+    public static long RunId(IJobExecutionContext context) =>
+        long.Parse(context.MergedJobDataMap.GetString(RunIdKey) ?? throw new InvalidOperationException("The trigger carries no run id."), CultureInfo.InvariantCulture);
+
+    private string Store(string relative) => storage.Value.Resolve(environment.ContentRootPath, relative);
+
+    protected override async Task<string?> RunAsync(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        var run = await Db.TrainingRuns.FindAsync([RunId(context)], cancellationToken)
+            ?? throw new InvalidOperationException($"Training run {RunId(context)} does not exist.");
+        if (run.IsFinished)
+            return $"run {run.Id} is already {run.State}";
+        var config = RewardRunConfig.FromJson(run.ConfigJson);
+        var baseModel = await Db.ModelVersions.AsNoTracking().SingleOrDefaultAsync(m => m.Id == run.BaseModelVersionId, cancellationToken)
+            ?? throw new InvalidOperationException($"Run {run.Id} names no existing base model.");
+        var projectId = run.ProjectId ?? throw new InvalidOperationException($"Run {run.Id} names no project.");
+
+        // A recovered run starts over: the dead attempt's points must not stand twice in the series.
+        await Db.RunMetrics.Where(m => m.RunId == run.Id).ExecuteDeleteAsync(cancellationToken);
+        var runFolder = $"runs/{run.Id}";
+        var datasetFile = Store($"{runFolder}/dataset.jsonl");
+        var format = formats.Single(f => f.Format == ExportFormat.TrlPreference);
+        var rows = await DatasetWriter.WriteFileAsync(format, Db, projectId, datasetFile, cancellationToken);
+
+        var baseFolder = Store(baseModel.CheckpointPath);
+        var pairs = TrlPreferenceDataset.Load(datasetFile, BpeTokenizer.FromFile(Path.Combine(baseFolder, "tokenizer.json")));
+        if (pairs.Count < 2)
+            throw new InvalidOperationException($"The project has {pairs.Count} preference pair(s); a reward model needs at least 2. Label pairwise or ranking tasks first.");
+        var (train, eval) = Split(pairs, config.EvalShare, config.Trainer.Seed);
+
+        TorchRuntime.ManualSeed(config.Trainer.Seed);
+        using var model = RewardModel.OnTopOf(CausalLM.FromPretrained(baseFolder, TorchRuntime.DefaultDevice));
+        var trainer = new RewardTrainer(model, config.Trainer);
+        run.Start(context.Scheduler.SchedulerInstanceId, checked((int)trainer.TotalSteps(train)), Clock.GetUtcNow());
+        await Db.SaveChangesAsync(cancellationToken);
+        Logger.LogInformation("Run {Run}: {Rows} rows, {Train} training and {Eval} held-out pairs, {Steps} steps on {Base}",
+            run.Id, rows, train.Count, eval.Count, run.TotalSteps, baseModel.Name);
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var steps = new ConcurrentQueue<TrainingStep>();
+        var training = Task.Run(() => trainer.Train(train, eval, new QueueProgress(steps), stop.Token), CancellationToken.None);
+        while (!training.IsCompleted)
+        {
+            await Task.WhenAny(training, Task.Delay(FlushEvery, CancellationToken.None));
+            await FlushAsync(run, steps, CancellationToken.None);
+            if (await IsCancelledAsync(run.Id))
+                await stop.CancelAsync();
+        }
+        RewardTrainingResult result;
+        try
+        {
+            result = await training;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return $"run {run.Id} cancelled at step {run.Step} of {run.TotalSteps}";
+        }
+        await FlushAsync(run, steps, CancellationToken.None);
+        foreach (var (key, value) in result.Eval)
+            Db.RunMetrics.Add(new RunMetric(run.Id, run.Step, key, value, Clock.GetUtcNow()));
+
+        var output = $"models/reward-run-{run.Id}";
+        model.SavePretrained(Store(output));
+        foreach (var file in Directory.EnumerateFiles(baseFolder, "tokenizer*.json"))
+            File.Copy(file, Path.Combine(Store(output), Path.GetFileName(file)), overwrite: true);
+        var version = new ModelVersion($"reward model of run {run.Id}", ModelKind.Reward, output, baseModel.Id, run.Id);
+        version.RecordMetrics(JsonSerializer.Serialize(result.Eval));
+        Db.ModelVersions.Add(version);
+        await Db.SaveChangesAsync(CancellationToken.None);
+        run.Succeed(Clock.GetUtcNow(), version.Id);
+        await Db.SaveChangesAsync(CancellationToken.None);
+        var accuracy = result.Eval.TryGetValue("eval_rewards/accuracies", out var a) ? a.ToString("0.000", CultureInfo.InvariantCulture) : "n/a";
+        return $"run {run.Id}: {run.TotalSteps} steps on {train.Count} pairs, held-out accuracy {accuracy}, model version {version.Id}";
+    }
+
+    protected override async Task OnFailedAsync(Exception error, IJobExecutionContext context)
+    {
+        if (await Db.TrainingRuns.FindAsync(RunId(context)) is { IsFinished: false } run)
+            run.Fail($"{error.GetType().Name}: {error.Message}", Clock.GetUtcNow());
+    }
+
+    private async Task FlushAsync(TrainingRun run, ConcurrentQueue<TrainingStep> steps, CancellationToken cancellationToken)
+    {
+        if (steps.IsEmpty) return;
+        var now = Clock.GetUtcNow();
+        while (steps.TryDequeue(out var step))
+        {
+            foreach (var (key, value) in step.Metrics)
+                Db.RunMetrics.Add(new RunMetric(run.Id, (int)step.Step, key, value, now));
+            run.ReportProgress((int)step.Step);
+        }
+        await Db.SaveChangesAsync(cancellationToken);
+    }
+
+    private Task<bool> IsCancelledAsync(long runId) =>
+        Db.TrainingRuns.AsNoTracking().Where(r => r.Id == runId).Select(r => r.State == RunState.Cancelled).SingleAsync();
+
+    /// <summary>The same pairs held out for the same seed, so runs with one config are comparable.</summary>
+    private static (List<PreferencePair> Train, List<PreferencePair> Eval) Split(List<PreferencePair> pairs, double evalShare, ulong seed)
+    {
+        var order = Enumerable.Range(0, pairs.Count).ToArray();
+        new Random((int)(seed % int.MaxValue)).Shuffle(order);
+        var evalCount = (int)Math.Round(pairs.Count * evalShare);
+        return (order.Skip(evalCount).Select(i => pairs[i]).ToList(), order.Take(evalCount).Select(i => pairs[i]).ToList());
+    }
+
+    /// <summary>Hands steps from the training thread to the job's flush loop.</summary>
+    private sealed class QueueProgress(ConcurrentQueue<TrainingStep> queue) : IProgress<TrainingStep>
+    {
+        public void Report(TrainingStep value) => queue.Enqueue(value);
+    }
+}

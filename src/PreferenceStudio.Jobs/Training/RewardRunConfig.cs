@@ -1,0 +1,28 @@
+using System.Text.Json;
+using PreferenceStudio.Training;
+
+namespace PreferenceStudio.Jobs.Training;
+
+/// <summary>A reward-model run's config as stored on the run: the trainer's fields in snake_case, plus the held-out share.</summary>
+public sealed record RewardRunConfig
+{
+    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
+
+    public RewardConfig Trainer { get; init; } = new();
+
+    /// <summary>Share of the pairs held out for evaluation (chosen by the seed), so accuracy is measured on unseen pairs.</summary>
+    public double EvalShare { get; init; } = 0.1;
+
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = Trainer.Validate().ToList();
+        if (EvalShare is < 0 or >= 1)
+            errors.Add($"eval_share must be in [0, 1), got {EvalShare.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+        return errors;
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public static RewardRunConfig FromJson(string json) =>
+        JsonSerializer.Deserialize<RewardRunConfig>(json, Json) ?? throw new FormatException("The run's config is empty.");
+}

@@ -1,0 +1,162 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using PreferenceStudio.Core.Annotations;
+using PreferenceStudio.Core.Jobs;
+using PreferenceStudio.Core.Projects;
+using PreferenceStudio.Core.Tasks;
+using PreferenceStudio.Core.Training;
+using PreferenceStudio.Integration.Tests.Web;
+using PreferenceStudio.Jobs.Training;
+using PreferenceStudio.Models;
+using PreferenceStudio.Torch;
+using PreferenceStudio.Training;
+using PreferenceStudio.Web.Seeding;
+
+namespace PreferenceStudio.Integration.Tests.Jobs;
+
+/// <summary>Labels in the database become a reward model on a worker: snapshot, training, metric series, model version.</summary>
+public class RewardModelJobTests : WebAppTest
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+    private readonly string _store = Path.Combine(Path.GetTempPath(), "ps-reward-" + Guid.NewGuid().ToString("N"));
+    private int _projectId;
+    private int _baseModelId;
+
+    private static readonly RewardRunConfig Quick = new()
+    {
+        Trainer = new RewardConfig { LearningRate = 1e-3, BatchSize = 2, Epochs = 3, MaxLength = 256, Seed = 7 },
+        EvalShare = 0.2,
+    };
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        TinyCheckpoints.Create(Path.Combine(_store, "models", "base"), "qwen2");
+        await using var db = Database.CreateContext();
+        var baseModel = new ModelVersion("tiny base", ModelKind.Policy, "models/base");
+        db.ModelVersions.Add(baseModel);
+        await db.SaveChangesAsync();
+        _baseModelId = baseModel.Id;
+        _projectId = (await db.Projects.SingleAsync(p => p.Slug == DemoSeeder.ProjectSlug)).Id;
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (Directory.Exists(_store))
+            Directory.Delete(_store, recursive: true);
+    }
+
+    /// <summary>Two pairwise labels and a ranking of three: five ordered pairs in the TRL export.</summary>
+    private async Task LabelAsync()
+    {
+        await using var db = Database.CreateContext();
+        var ann1 = (await db.Users.SingleAsync(u => u.Email == "annotator@demo.local")).Id;
+        var ann2 = (await db.Users.SingleAsync(u => u.Email == "annotator2@demo.local")).Id;
+        var tasks = await db.Tasks.Where(t => t.ProjectId == _projectId).OrderBy(t => t.Id).ToListAsync();
+        var pairwise = tasks.First(t => t.Kind == TaskKind.Pairwise);
+        var ranking = tasks.First(t => t.Kind == TaskKind.Ranking);
+        var (a, b) = (pairwise.Responses[0].ResponseId, pairwise.Responses[1].ResponseId);
+        var r = ranking.Responses.Select(x => x.ResponseId).ToList();
+        AnnotationContext Context(AnnotationTask task, string who, params int[] shown) =>
+            new(task.Id, who, null, Guid.NewGuid(), TimeSpan.FromSeconds(10), shown, null, DateTimeOffset.UtcNow);
+        db.Annotations.AddRange(
+            new PairwiseAnnotation(Context(pairwise, ann1, a, b), a, b, PairwisePreference.AMuchBetter, bothBad: false),
+            new PairwiseAnnotation(Context(pairwise, ann2, a, b), a, b, PairwisePreference.ABetter, bothBad: false),
+            new RankingAnnotation(Context(ranking, ann1, [.. r]), [new(r[0], 1), new(r[1], 2), new(r[2], 3)], tiesAllowed: false));
+        await db.SaveChangesAsync();
+    }
+
+    private async Task<TrainingRun> LaunchAsync(RewardRunConfig config)
+    {
+        await using var scope = App.Services.CreateAsyncScope();
+        var (run, errors) = await scope.ServiceProvider.GetRequiredService<TrainingLauncher>()
+            .LaunchRewardModelAsync(_projectId, _baseModelId, config, "researcher", CancellationToken.None);
+        errors.ShouldBeEmpty();
+        return run!;
+    }
+
+    private async Task<T> WaitForAsync<T>(Func<PreferenceStudio.Data.PreferenceStudioDbContext, Task<T?>> probe, string what)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (DateTime.UtcNow < deadline)
+        {
+            await using var db = Database.CreateContext();
+            if (await probe(db) is { } found)
+                return found;
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"No {what} within {Patience}.");
+    }
+
+    private Task<TrainingRun> WaitForRunAsync(long id, params RunState[] states) =>
+        WaitForAsync(db => db.TrainingRuns.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id && states.Contains(r.State)), $"run {id} in {string.Join("/", states)}");
+
+    [Fact]
+    public async Task LaunchRewardModel_WorkerRunning_TrainsRecordsEveryStepAndRegistersTheModel()
+    {
+        await LabelAsync();
+        await using var worker = await WorkerNode.StartAsync(Database.ConnectionString, storageRoot: _store);
+
+        var launched = await LaunchAsync(Quick);
+        var run = await WaitForRunAsync(launched.Id, RunState.Succeeded, RunState.Failed);
+
+        run.State.ShouldBe(RunState.Succeeded, run.Error);
+        run.Node.ShouldBe(worker.InstanceId);
+        run.TotalSteps.ShouldBe(3 * 2);  // 4 training pairs (one of five held out), 2 a step, 3 epochs
+        run.Step.ShouldBe(run.TotalSteps);
+        await using var db = Database.CreateContext();
+        var losses = await db.RunMetrics.Where(m => m.RunId == run.Id && m.Key == "loss").OrderBy(m => m.Step).Select(m => m.Step).ToListAsync();
+        losses.ShouldBe([1, 2, 3, 4, 5, 6]);
+        var eval = await db.RunMetrics.SingleAsync(m => m.RunId == run.Id && m.Key == "eval_rewards/accuracies");
+        eval.Step.ShouldBe(run.TotalSteps);
+        (await File.ReadAllLinesAsync(Path.Combine(_store, "runs", run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "dataset.jsonl"))).Length.ShouldBe(5);
+
+        var version = await db.ModelVersions.SingleAsync(m => m.Id == run.OutputModelVersionId);
+        version.Kind.ShouldBe(ModelKind.Reward);
+        version.ParentId.ShouldBe(_baseModelId);
+        version.TrainingRunId.ShouldBe(run.Id);
+        version.MetricsJson.ShouldContain("eval_rewards/accuracies");
+        using var model = RewardModel.FromPretrained(Path.Combine(_store, version.CheckpointPath));
+        File.Exists(Path.Combine(_store, version.CheckpointPath, "tokenizer.json")).ShouldBeTrue();
+        using var scope = DisposeScope.Enter();
+        using var noGrad = TorchRuntime.NoGrad();
+        model.Rewards(Tensor.From([5L, 6, 7], [1, 3]), Tensor.From([1L, 1, 1], [1, 3])).Shape.ShouldBe([1L]);
+    }
+
+    [Fact]
+    public async Task LaunchRewardModel_ProjectWithoutPreferences_RunFailsSayingWhatIsMissing()
+    {
+        await using var worker = await WorkerNode.StartAsync(Database.ConnectionString, storageRoot: _store);
+
+        var launched = await LaunchAsync(Quick);
+        var run = await WaitForRunAsync(launched.Id, RunState.Succeeded, RunState.Failed);
+
+        run.State.ShouldBe(RunState.Failed);
+        run.Error!.ShouldContain("needs at least 2");
+        await using var db = Database.CreateContext();
+        (await db.JobExecutions.SingleAsync(j => j.JobName == RewardModelJob.Key.Name)).State.ShouldBe(JobExecutionState.Failed);
+        (await db.ModelVersions.CountAsync()).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task CancelAsync_RunningRun_WorkerStopsBeforeTheEnd()
+    {
+        await LabelAsync();
+        await using var worker = await WorkerNode.StartAsync(Database.ConnectionString, storageRoot: _store);
+        var launched = await LaunchAsync(Quick with { Trainer = Quick.Trainer with { Epochs = 5000 } });
+        await WaitForAsync(db => db.TrainingRuns.AsNoTracking().FirstOrDefaultAsync(r => r.Id == launched.Id && r.Step > 0), "a step of the run");
+
+        await using (var scope = App.Services.CreateAsyncScope())
+            (await scope.ServiceProvider.GetRequiredService<TrainingLauncher>().CancelAsync(launched.Id, CancellationToken.None)).ShouldBeTrue();
+
+        var execution = await WaitForAsync(db => db.JobExecutions.AsNoTracking()
+            .FirstOrDefaultAsync(j => j.JobName == RewardModelJob.Key.Name && j.State == JobExecutionState.Succeeded), "the end of the job");
+        execution.Result!.ShouldContain("cancelled");
+        await using var db = Database.CreateContext();
+        var run = await db.TrainingRuns.SingleAsync(r => r.Id == launched.Id);
+        run.State.ShouldBe(RunState.Cancelled);
+        run.Step.ShouldBeLessThan(run.TotalSteps);
+        run.OutputModelVersionId.ShouldBeNull();
+    }
+}
