@@ -19,7 +19,7 @@ namespace PreferenceStudio.Jobs.Training;
 /// <summary>
 /// Trains one queued reward-model run: snapshots the project's preference pairs as a TRL export in the run's folder,
 /// trains on the base model with a fresh scalar head, streams step metrics into the run's time series, and records
-/// the checkpoint as a new model version. A run recovered after its node died starts over from the snapshot step.
+/// the checkpoint as a new model version. A run recovered after its node died trains again on the same snapshot.
 /// </summary>
 public sealed class RewardModelJob(
     PreferenceStudioDbContext db,
@@ -54,8 +54,9 @@ public sealed class RewardModelJob(
         await Db.RunMetrics.Where(m => m.RunId == run.Id).ExecuteDeleteAsync(cancellationToken);
         var runFolder = $"runs/{run.Id}";
         var datasetFile = Store($"{runFolder}/dataset.jsonl");
-        var format = formats.Single(f => f.Format == ExportFormat.TrlPreference);
-        var rows = await DatasetWriter.WriteFileAsync(format, Db, projectId, datasetFile, cancellationToken);
+        // The snapshot appears whole or not at all; a recovered run trains on the one its first attempt took.
+        if (!File.Exists(datasetFile))
+            await DatasetWriter.WriteFileAsync(formats.Single(f => f.Format == ExportFormat.TrlPreference), Db, projectId, datasetFile, cancellationToken);
 
         var baseFolder = Store(baseModel.CheckpointPath);
         var pairs = TrlPreferenceDataset.Load(datasetFile, BpeTokenizer.FromFile(Path.Combine(baseFolder, "tokenizer.json")));
@@ -68,8 +69,8 @@ public sealed class RewardModelJob(
         var trainer = new RewardTrainer(model, config.Trainer);
         run.Start(context.Scheduler.SchedulerInstanceId, checked((int)trainer.TotalSteps(train)), Clock.GetUtcNow());
         await Db.SaveChangesAsync(cancellationToken);
-        Logger.LogInformation("Run {Run}: {Rows} rows, {Train} training and {Eval} held-out pairs, {Steps} steps on {Base}",
-            run.Id, rows, train.Count, eval.Count, run.TotalSteps, baseModel.Name);
+        Logger.LogInformation("Run {Run}: {Train} training and {Eval} held-out pairs, {Steps} steps on {Base}",
+            run.Id, train.Count, eval.Count, run.TotalSteps, baseModel.Name);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var steps = new ConcurrentQueue<TrainingStep>();

@@ -159,4 +159,25 @@ public class RewardModelJobTests : WebAppTest
         run.Step.ShouldBeLessThan(run.TotalSteps);
         run.OutputModelVersionId.ShouldBeNull();
     }
+
+    [Fact]
+    public async Task RewardModelRun_WorkerProcessKilledMidRun_AnotherNodeFinishesItWithEachStepRecordedOnce()
+    {
+        await LabelAsync();
+        using var doomed = WorkerProcess.Start(Database.ConnectionString, storageRoot: _store);
+        var launched = await LaunchAsync(Quick with { Trainer = Quick.Trainer with { Epochs = 100 } });
+        var started = await WaitForAsync(db => db.TrainingRuns.AsNoTracking().FirstOrDefaultAsync(r => r.Id == launched.Id && r.Step > 0), "a step on the doomed node");
+        doomed.Kill();
+
+        await using var survivor = await WorkerNode.StartAsync(Database.ConnectionString, storageRoot: _store);
+        var run = await WaitForRunAsync(launched.Id, RunState.Succeeded, RunState.Failed);
+
+        run.State.ShouldBe(RunState.Succeeded, run.Error);
+        started.Node.ShouldNotBe(survivor.InstanceId);
+        run.Node.ShouldBe(survivor.InstanceId);
+        await using var db = Database.CreateContext();
+        var steps = await db.RunMetrics.Where(m => m.RunId == run.Id && m.Key == "loss").Select(m => m.Step).OrderBy(s => s).ToListAsync();
+        steps.ShouldBe(Enumerable.Range(1, run.TotalSteps));
+        (await db.ModelVersions.CountAsync(m => m.TrainingRunId == run.Id)).ShouldBe(1);
+    }
 }

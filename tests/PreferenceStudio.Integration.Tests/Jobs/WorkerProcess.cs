@@ -9,7 +9,7 @@ internal sealed class WorkerProcess : IDisposable
 
     private WorkerProcess(Process process) => _process = process;
 
-    public static WorkerProcess Start(string connectionString)
+    public static WorkerProcess Start(string connectionString, string? storageRoot = null)
     {
         var root = RepoRoot();
         var configuration = AppContext.BaseDirectory.Contains("/bin/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
@@ -27,6 +27,7 @@ internal sealed class WorkerProcess : IDisposable
                 ["Jobs__CheckinInterval"] = "00:00:02",
                 ["Jobs__IdleWaitTime"] = "00:00:01",
                 ["DOTNET_ENVIRONMENT"] = "Development",
+                ["Storage__Root"] = storageRoot ?? Path.Combine(Path.GetTempPath(), "ps-test-store"),
             },
         };
         var process = Process.Start(start)!;
