@@ -57,6 +57,7 @@ public static class WebExtensions
         services.AddScoped<Accounts.AccountService>();
         services.AddScoped<Projects.PromptImporter>();
         services.AddScoped<Quality.ProjectQualityQuery>();
+        services.AddScoped<Training.TrainingQuery>();
         services.AddScoped<Seeding.DemoSeeder>();
         services.AddAnnotation();
         return builder;
@@ -84,6 +85,7 @@ public static class WebExtensions
         app.MapAccountEndpoints();
         app.MapAdminEndpoints();
         app.MapExportEndpoints();
+        app.MapTrainingEndpoints();
         app.MapAnnotationEndpoints();
         app.MapRazorComponents<App>();
         return app;
