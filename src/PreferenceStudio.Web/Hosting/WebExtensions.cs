@@ -70,7 +70,8 @@ public static class WebExtensions
             app.UseExceptionHandler("/error", createScopeForErrors: true);
             app.UseHsts();
         }
-        app.UseStatusCodePagesWithReExecute("/status/{0}");
+        // A fresh scope: the re-executed status page must not reuse the failed page's NavigationManager.
+        app.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true);
         app.UseStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();

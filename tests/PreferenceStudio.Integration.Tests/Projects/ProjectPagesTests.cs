@@ -37,6 +37,14 @@ public class ProjectPagesTests : WebAppTest
     }
 
     [Fact]
+    public async Task ProjectPage_UnknownSlug_Is404NotAServerError()
+    {
+        var researcher = await SignedInAsync("Researcher");
+        var response = await researcher.GetAsync("/projects/no-such-slug");
+        response.StatusCode.ShouldBe(System.Net.HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task Import_ValidFile_StoresPromptsResponsesAndOneTaskPerKindAndResponse()
     {
         var researcher = await SignedInAsync("Researcher");
