@@ -11,10 +11,13 @@ namespace PreferenceStudio.E2E;
 public sealed class AppServer : WebApplicationFactory<Program>
 {
     private readonly string _connectionString;
+    private readonly string? _executeJobsWithStore;
 
-    public AppServer(string connectionString)
+    /// <param name="executeJobsWithStore">When set, the app is also the job node (single-node mode) with this storage root.</param>
+    public AppServer(string connectionString, string? executeJobsWithStore = null)
     {
         _connectionString = connectionString;
+        _executeJobsWithStore = executeJobsWithStore;
         Port = FreePort();
         UseKestrel(Port);
     }
@@ -37,7 +40,12 @@ public sealed class AppServer : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Development");
         builder.UseSetting("ConnectionStrings:Default", _connectionString);
-        builder.UseSetting("Jobs:Execute", "false");
+        builder.UseSetting("Jobs:Execute", _executeJobsWithStore is null ? "false" : "true");
+        if (_executeJobsWithStore is not null)
+        {
+            builder.UseSetting("Storage:Root", _executeJobsWithStore);
+            builder.UseSetting("Jobs:IdleWaitTime", "00:00:01");
+        }
         builder.UseWebRoot(Path.Combine(RepoRoot, "wwwroot"));
     }
 

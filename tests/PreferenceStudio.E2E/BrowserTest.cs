@@ -17,7 +17,7 @@ public abstract class BrowserTest : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Database = await TestDatabase.CreateAsync();
-        App = new AppServer(Database.ConnectionString);
+        App = CreateApp(Database.ConnectionString);
         await App.SeedDemoAsync();
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -35,7 +35,9 @@ public abstract class BrowserTest : IAsyncLifetime
         Page.PageError += (_, e) => ConsoleErrors.Add(e);
     }
 
-    public async Task DisposeAsync()
+    protected virtual AppServer CreateApp(string connectionString) => new(connectionString);
+
+    public virtual async Task DisposeAsync()
     {
         await Browser.DisposeAsync();
         Playwright.Dispose();
