@@ -1,5 +1,6 @@
-// Throughput of a small GPT-2 on this machine: forward+backward tokens/s and generation tokens/s with and without
-// the KV cache. Run: dotnet run -c Release --project bench/PreferenceStudio.Bench [-- --layers 4 --embd 256 ...]
+// Throughput of a small GPT-2 on this machine: forward+backward tokens/s, a reward-model training step (the
+// trainer's whole step: batch, forward, Bradley-Terry loss, backward, clipping, AdamW) and generation tokens/s with
+// and without the KV cache. Run: dotnet run -c Release --project bench/PreferenceStudio.Bench [-- --layers 4 --embd 256 ...]
 // bench/PreferenceStudio.Bench/reference.py measures the same model and batch in PyTorch on the same libtorch.
 using System.Diagnostics;
 using System.Globalization;
@@ -7,6 +8,7 @@ using PreferenceStudio.Models;
 using PreferenceStudio.Models.Generation;
 using PreferenceStudio.Models.Gpt2;
 using PreferenceStudio.Torch;
+using PreferenceStudio.Training;
 
 var options = BenchOptions.Parse(args);
 if (options.Threads > 0) TorchRuntime.NumThreads = options.Threads;
@@ -31,6 +33,17 @@ var trainSeconds = Time(options.Steps, () =>
     model.LanguageModelingLoss(ids).Backward();
 });
 
+// reward model: batch/2 pairs a step, so the same batch × seq tokens go through the model as above
+var half = options.Seq / 2;
+long[] RandomTokens(Random random, int n) => Enumerable.Range(0, n).Select(_ => (long)random.Next((int)config.VocabSize)).ToArray();
+var pairRandom = new Random(0);
+var pairs = Enumerable.Range(0, options.Batch / 2 * options.Steps)
+    .Select(_ => new PreferencePair(RandomTokens(pairRandom, half), RandomTokens(pairRandom, half), RandomTokens(pairRandom, half))).ToList();
+var rewardModel = RewardModel.OnTopOf(model);  // the backbone is disposed with `model`
+using var rewardHead = rewardModel.Head;
+var rewardTrainer = new RewardTrainer(rewardModel, new RewardConfig { BatchSize = options.Batch / 2, MaxLength = options.Seq });
+var rewardSeconds = Time(3, () => rewardTrainer.Train(pairs)) / options.Steps;
+
 // generation: greedy, fixed length (no stop tokens)
 var prompts = Enumerable.Range(0, options.GenBatch).Select(i => Enumerable.Range(0, options.Prompt).Select(t => (long)((i * 31 + t * 7) % config.VocabSize)).ToArray()).ToList();
 var genTokens = (double)options.GenBatch * options.NewTokens;
@@ -41,6 +54,7 @@ Console.WriteLine();
 Console.WriteLine("| measure | batch | tokens/s |");
 Console.WriteLine("| --- | --- | ---: |");
 Row($"forward+backward, T={options.Seq}", options.Batch, trainTokens / trainSeconds);
+Row($"reward-model training step, T={options.Seq}", options.Batch, trainTokens / rewardSeconds);
 Row($"generation with KV cache, prompt {options.Prompt}, {options.NewTokens} new", options.GenBatch, genTokens / cached);
 Row($"generation without KV cache, prompt {options.Prompt}, {options.NewTokens} new", options.GenBatch, genTokens / uncached);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\nlive tensors after the run: {Tensor.LiveCount}"));

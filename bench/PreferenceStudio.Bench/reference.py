@@ -48,12 +48,15 @@ class GPT(nn.Module):
         self.h = nn.ModuleList(Block() for _ in range(L))
         self.ln_f = nn.LayerNorm(C)
 
-    def forward(self, ids, caches=None, past=0):
+    def hidden(self, ids, caches=None, past=0):
         pos = torch.arange(past, past + ids.shape[1]).unsqueeze(0)
         x = self.wte(ids) + self.wpe(pos)
         for i, block in enumerate(self.h):
             x = block(x, None if caches is None else caches[i])
-        return F.linear(self.ln_f(x), self.wte.weight)
+        return self.ln_f(x)
+
+    def forward(self, ids, caches=None, past=0):
+        return F.linear(self.hidden(ids, caches, past), self.wte.weight)
 
 
 def timed(runs, fn):
@@ -77,6 +80,25 @@ def train_step():
     F.cross_entropy(logits[:, :-1].reshape(-1, V), ids[:, 1:].reshape(-1)).backward()
 
 
+# The reward trainer's step: B/2 pairs as one batch of B sequences, score at the last token, Bradley-Terry loss,
+# clipping, AdamW (what RewardTrainer does per step, metrics included).
+score = nn.Linear(C, 1, bias=False)
+reward_params = list(model.parameters()) + list(score.parameters())
+reward_opt = torch.optim.AdamW(reward_params, lr=1e-5, weight_decay=0.0)
+
+
+def reward_step():
+    ids = torch.randint(0, V, (B, T))
+    rewards = score(model.hidden(ids)[:, -1]).squeeze(-1)
+    chosen, rejected = rewards[: B // 2], rewards[B // 2:]
+    loss = -F.logsigmoid(chosen - rejected).mean()
+    reward_opt.zero_grad(set_to_none=True)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(reward_params, 1.0)
+    reward_opt.step()
+    return [loss.item(), chosen.mean().item(), rejected.mean().item(), (chosen > rejected).float().mean().item()]
+
+
 prompts = torch.tensor([[(i * 31 + t * 7) % V for t in range(PROMPT)] for i in range(GEN_B)])
 
 
@@ -96,9 +118,11 @@ def generate(use_cache):
 
 model.eval()
 train = timed(STEPS, train_step)
+reward = timed(3, lambda: [reward_step() for _ in range(STEPS)]) / STEPS
 cached = timed(GEN_RUNS, lambda: generate(True))
 uncached = timed(GEN_RUNS, lambda: generate(False))
 print("| measure | batch | tokens/s |\n| --- | --- | ---: |")
 print(f"| forward+backward, T={T} | {B} | {B * T / train:.0f} |")
+print(f"| reward-model training step, T={T} | {B} | {B * T / reward:.0f} |")
 print(f"| generation with KV cache, prompt {PROMPT}, {NEW} new | {GEN_B} | {GEN_B * NEW / cached:.0f} |")
 print(f"| generation without KV cache, prompt {PROMPT}, {NEW} new | {GEN_B} | {GEN_B * NEW / uncached:.0f} |")
