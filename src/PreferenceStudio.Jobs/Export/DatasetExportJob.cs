@@ -23,9 +23,7 @@ public sealed class DatasetExportJob(
     public static readonly JobKey Key = new("dataset-export", JobGroups.OnDemand);
     public const string ExportIdKey = "exportId";
 
-    public static long ExportId(IJobExecutionContext context) =>
-        long.Parse(context.MergedJobDataMap.GetString(ExportIdKey) ?? throw new InvalidOperationException("The trigger carries no export id."),
-            System.Globalization.CultureInfo.InvariantCulture);
+    public static long ExportId(IJobExecutionContext context) => OnDemandJobs.RecordId(context, ExportIdKey);
 
     protected override async Task<string?> RunAsync(IJobExecutionContext context, CancellationToken cancellationToken)
     {

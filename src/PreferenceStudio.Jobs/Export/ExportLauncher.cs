@@ -12,17 +12,9 @@ public sealed class ExportLauncher(PreferenceStudioDbContext db, ISchedulerFacto
         var export = new DatasetExport(projectId, format, requestedBy);
         db.DatasetExports.Add(export);
         await db.SaveChangesAsync(cancellationToken);
-        try
+        if (await OnDemandJobs.TriggerAsync(schedulers, DatasetExportJob.Key, DatasetExportJob.ExportIdKey, export.Id, cancellationToken) is { } error)
         {
-            var scheduler = await schedulers.GetScheduler(cancellationToken);
-            await scheduler.TriggerJob(DatasetExportJob.Key,
-                new JobDataMap { [DatasetExportJob.ExportIdKey] = export.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) },
-                cancellationToken);
-        }
-        catch (Exception ex) when (ex is SchedulerException or InvalidOperationException)
-        {
-            // A request that never reaches the cluster must not wait for ever as "queued".
-            export.Fail($"Could not be scheduled: {ex.Message}", clock.GetUtcNow());
+            export.Fail(error, clock.GetUtcNow());
             await db.SaveChangesAsync(CancellationToken.None);
         }
         return export;

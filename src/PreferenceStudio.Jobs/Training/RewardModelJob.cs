@@ -34,8 +34,7 @@ public sealed class RewardModelJob(
     public const string RunIdKey = "runId";
     private static readonly TimeSpan FlushEvery = TimeSpan.FromSeconds(1);
 
-    public static long RunId(IJobExecutionContext context) =>
-        long.Parse(context.MergedJobDataMap.GetString(RunIdKey) ?? throw new InvalidOperationException("The trigger carries no run id."), CultureInfo.InvariantCulture);
+    public static long RunId(IJobExecutionContext context) => OnDemandJobs.RecordId(context, RunIdKey);
 
     private string Store(string relative) => storage.Value.Resolve(environment.ContentRootPath, relative);
 

@@ -25,17 +25,9 @@ public sealed class TrainingLauncher(PreferenceStudioDbContext db, ISchedulerFac
         var run = new TrainingRun(TrainingKind.RewardModel, config.ToJson(), requestedBy, projectId, baseModelVersionId);
         db.TrainingRuns.Add(run);
         await db.SaveChangesAsync(cancellationToken);
-        try
+        if (await OnDemandJobs.TriggerAsync(schedulers, RewardModelJob.Key, RewardModelJob.RunIdKey, run.Id, cancellationToken) is { } error)
         {
-            var scheduler = await schedulers.GetScheduler(cancellationToken);
-            await scheduler.TriggerJob(RewardModelJob.Key,
-                new JobDataMap { [RewardModelJob.RunIdKey] = run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) },
-                cancellationToken);
-        }
-        catch (Exception ex) when (ex is SchedulerException or InvalidOperationException)
-        {
-            // A run that never reaches the cluster must not wait for ever as "queued".
-            run.Fail($"Could not be scheduled: {ex.Message}", clock.GetUtcNow());
+            run.Fail(error, clock.GetUtcNow());
             await db.SaveChangesAsync(CancellationToken.None);
         }
         return (run, []);
