@@ -50,21 +50,21 @@ public sealed class TrainingTests : BrowserTest
         await Page.SelectOptionAsync("#project", new SelectOptionValue { Label = "Demo: helpful and honest answers" });
         await Page.FillAsync("#learning-rate", "0.001");
         await Page.FillAsync("#batch-size", "2");
-        await Page.FillAsync("#epochs", "40");
+        await Page.FillAsync("#epochs", "20");
         await Page.FillAsync("#eval-share", "0");
         await Page.GetByText("Launch training").ClickAsync();
         await Page.WaitForURLAsync(url => System.Text.RegularExpressions.Regex.IsMatch(url, "/training/[0-9]+$"));
 
         // The status section polls itself: the badge moves on without a reload, then the charts appear.
         var badge = Page.GetByTestId("run-state");
-        await Assertions.Expect(badge).ToHaveTextAsync("Succeeded", new() { Timeout = 90_000 });
+        await Assertions.Expect(badge).ToHaveTextAsync("Succeeded", new() { Timeout = 180_000 });
         await Page.Locator("[data-testid=chart-loss] canvas").WaitForAsync();
         await ScreenshotAsync("training-run");
 
         await using var db = Database.CreateContext();
         var run = await db.TrainingRuns.SingleAsync();
         run.State.ShouldBe(RunState.Succeeded);
-        run.TotalSteps.ShouldBe(40 * 2);  // four pairwise labels, two pairs a step
+        run.TotalSteps.ShouldBe(20 * 2);  // four pairwise labels, two pairs a step
         (await db.RunMetrics.CountAsync(m => m.RunId == run.Id && m.Key == "loss")).ShouldBe(run.TotalSteps);
         (await db.ModelVersions.SingleAsync(m => m.Id == run.OutputModelVersionId)).Kind.ShouldBe(ModelKind.Reward);
         await Assertions.Expect(Page.GetByTestId("output-model")).ToContainTextAsync($"run {run.Id}");

@@ -76,9 +76,9 @@ public class RewardModelJobTests : WebAppTest
         return run!;
     }
 
-    private async Task<T> WaitForAsync<T>(Func<PreferenceStudio.Data.PreferenceStudioDbContext, Task<T?>> probe, string what)
+    private async Task<T> WaitForAsync<T>(Func<PreferenceStudio.Data.PreferenceStudioDbContext, Task<T?>> probe, string what, TimeSpan? patience = null)
     {
-        var deadline = DateTime.UtcNow + Patience;
+        var deadline = DateTime.UtcNow + (patience ?? Patience);
         while (DateTime.UtcNow < deadline)
         {
             await using var db = Database.CreateContext();
@@ -86,11 +86,12 @@ public class RewardModelJobTests : WebAppTest
                 return found;
             await Task.Delay(200);
         }
-        throw new TimeoutException($"No {what} within {Patience}.");
+        throw new TimeoutException($"No {what} within {patience ?? Patience}.");
     }
 
-    private Task<TrainingRun> WaitForRunAsync(long id, params RunState[] states) =>
-        WaitForAsync(db => db.TrainingRuns.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id && states.Contains(r.State)), $"run {id} in {string.Join("/", states)}");
+    private Task<TrainingRun> WaitForRunAsync(long id, RunState[] states, TimeSpan? patience = null) =>
+        WaitForAsync(db => db.TrainingRuns.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id && states.Contains(r.State)),
+            $"run {id} in {string.Join("/", states)}", patience);
 
     [Fact]
     public async Task LaunchRewardModel_WorkerRunning_TrainsRecordsEveryStepAndRegistersTheModel()
@@ -99,7 +100,7 @@ public class RewardModelJobTests : WebAppTest
         await using var worker = await WorkerNode.StartAsync(Database.ConnectionString, storageRoot: _store);
 
         var launched = await LaunchAsync(Quick);
-        var run = await WaitForRunAsync(launched.Id, RunState.Succeeded, RunState.Failed);
+        var run = await WaitForRunAsync(launched.Id, [RunState.Succeeded, RunState.Failed]);
 
         run.State.ShouldBe(RunState.Succeeded, run.Error);
         run.Node.ShouldBe(worker.InstanceId);
@@ -130,7 +131,7 @@ public class RewardModelJobTests : WebAppTest
         await using var worker = await WorkerNode.StartAsync(Database.ConnectionString, storageRoot: _store);
 
         var launched = await LaunchAsync(Quick);
-        var run = await WaitForRunAsync(launched.Id, RunState.Succeeded, RunState.Failed);
+        var run = await WaitForRunAsync(launched.Id, [RunState.Succeeded, RunState.Failed]);
 
         run.State.ShouldBe(RunState.Failed);
         run.Error!.ShouldContain("needs at least 2");
@@ -165,12 +166,14 @@ public class RewardModelJobTests : WebAppTest
     {
         await LabelAsync();
         using var doomed = WorkerProcess.Start(Database.ConnectionString, storageRoot: _store);
-        var launched = await LaunchAsync(Quick with { Trainer = Quick.Trainer with { Epochs = 100 } });
+        // Long enough that the doomed node is still training when it is killed (it is killed at its first flush).
+        var launched = await LaunchAsync(Quick with { Trainer = Quick.Trainer with { Epochs = 50 } });
         var started = await WaitForAsync(db => db.TrainingRuns.AsNoTracking().FirstOrDefaultAsync(r => r.Id == launched.Id && r.Step > 0), "a step on the doomed node");
         doomed.Kill();
 
         await using var survivor = await WorkerNode.StartAsync(Database.ConnectionString, storageRoot: _store);
-        var run = await WaitForRunAsync(launched.Id, RunState.Succeeded, RunState.Failed);
+        // Generous: ./test runs the test projects side by side on two cores, so steps can be several times slower.
+        var run = await WaitForRunAsync(launched.Id, [RunState.Succeeded, RunState.Failed], TimeSpan.FromMinutes(4));
 
         run.State.ShouldBe(RunState.Succeeded, run.Error);
         started.Node.ShouldNotBe(survivor.InstanceId);
