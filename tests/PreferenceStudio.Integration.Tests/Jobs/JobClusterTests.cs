@@ -13,24 +13,9 @@ namespace PreferenceStudio.Integration.Tests.Jobs;
 /// <summary>The web app schedules into the clustered store; a separate worker node picks the job up and runs it.</summary>
 public class JobClusterTests : WebAppTest
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(45);
-
     private Task<JobExecution> WaitForExecutionAsync(string jobName, JobExecutionState state) =>
         WaitForAsync(db => db.JobExecutions.AsNoTracking().FirstOrDefaultAsync(j => j.JobName == jobName && j.State == state),
             $"a {state} execution of {jobName}");
-
-    private async Task<T> WaitForAsync<T>(Func<PreferenceStudio.Data.PreferenceStudioDbContext, Task<T?>> probe, string what, TimeSpan? patience = null)
-    {
-        var deadline = DateTime.UtcNow + (patience ?? Patience);
-        while (DateTime.UtcNow < deadline)
-        {
-            await using var db = Database.CreateContext();
-            if (await probe(db) is { } found)
-                return found;
-            await Task.Delay(200);
-        }
-        throw new TimeoutException($"No {what} within {patience ?? Patience}.");
-    }
 
     private async Task<long> SeedAbandonedLeaseAsync()
     {

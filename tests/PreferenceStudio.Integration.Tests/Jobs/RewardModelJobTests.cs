@@ -17,7 +17,8 @@ namespace PreferenceStudio.Integration.Tests.Jobs;
 /// <summary>Labels in the database become a reward model on a worker: snapshot, training, metric series, model version.</summary>
 public class RewardModelJobTests : WebAppTest
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+    protected override TimeSpan Patience => TimeSpan.FromSeconds(90);
+
     private readonly string _store = Path.Combine(Path.GetTempPath(), "ps-reward-" + Guid.NewGuid().ToString("N"));
     private int _projectId;
     private int _baseModelId;
@@ -74,19 +75,6 @@ public class RewardModelJobTests : WebAppTest
             .LaunchRewardModelAsync(_projectId, _baseModelId, config, "researcher", CancellationToken.None);
         errors.ShouldBeEmpty();
         return run!;
-    }
-
-    private async Task<T> WaitForAsync<T>(Func<PreferenceStudio.Data.PreferenceStudioDbContext, Task<T?>> probe, string what, TimeSpan? patience = null)
-    {
-        var deadline = DateTime.UtcNow + (patience ?? Patience);
-        while (DateTime.UtcNow < deadline)
-        {
-            await using var db = Database.CreateContext();
-            if (await probe(db) is { } found)
-                return found;
-            await Task.Delay(200);
-        }
-        throw new TimeoutException($"No {what} within {patience ?? Patience}.");
     }
 
     private Task<TrainingRun> WaitForRunAsync(long id, RunState[] states, TimeSpan? patience = null) =>

@@ -22,6 +22,23 @@ public abstract class WebAppTest : IAsyncLifetime
         await Database.DisposeAsync();
     }
 
+    /// <summary>How long <see cref="WaitForAsync"/> waits by default for work done elsewhere (a worker node).</summary>
+    protected virtual TimeSpan Patience => TimeSpan.FromSeconds(45);
+
+    /// <summary>Polls the database until <paramref name="probe"/> finds something, or fails naming <paramref name="what"/>.</summary>
+    protected async Task<T> WaitForAsync<T>(Func<PreferenceStudio.Data.PreferenceStudioDbContext, Task<T?>> probe, string what, TimeSpan? patience = null)
+    {
+        var deadline = DateTime.UtcNow + (patience ?? Patience);
+        while (DateTime.UtcNow < deadline)
+        {
+            await using var db = Database.CreateContext();
+            if (await probe(db) is { } found)
+                return found;
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"No {what} within {patience ?? Patience}.");
+    }
+
     protected static DemoAccounts.Account Account(string role) => DemoAccounts.All.First(a => a.Role == role);
 
     /// <summary>A browser-like client signed in as the demo account of this role.</summary>
