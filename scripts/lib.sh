@@ -6,7 +6,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PS_PG_PORT="${PS_PG_PORT:-55432}"
 PS_PG_USER="preferencestudio"
 PS_PG_PASSWORD="${PS_PG_PASSWORD:-preferencestudio}"
-DEBIAN_PACKAGES=(postgresql libtorch-dev libopenblas0-pthread chromium fonts-dejavu-core)
+DEBIAN_PACKAGES=(postgresql chromium fonts-dejavu-core)
 
 log() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
 die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
@@ -20,8 +20,12 @@ ensure_debian_packages() {
   done
   # Tools that may come from elsewhere than Debian (a Node.js install brings its own npm): needed as commands.
   command -v npm >/dev/null || missing+=(nodejs npm)
-  command -v cmake >/dev/null || missing+=(cmake)
-  command -v g++ >/dev/null || missing+=(g++)
+  # libtorch comes with TorchSharp from NuGet. Where the system libstdc++ is older than GCC 13's (Debian 12), the build
+  # patches TorchSharp's library with patchelf and a tiny shim built by g++ (scripts/torchsharp-compat.sh).
+  if "$ROOT/scripts/torchsharp-compat.sh" --needed; then
+    command -v patchelf >/dev/null || missing+=(patchelf)
+    command -v g++ >/dev/null || missing+=(g++)
+  fi
   if [ ${#missing[@]} -gt 0 ]; then
     log "Installing Debian packages: ${missing[*]}"
     as_root apt-get update -qq
@@ -49,10 +53,6 @@ ensure_web_assets() {
 
 build_solution() {
   cd "$ROOT"
-  if [ -x scripts/build-native.sh ]; then
-    log "Building the native libtorch shim"
-    scripts/build-native.sh
-  fi
   log "Restoring and building the solution"
   dotnet tool restore >/dev/null
   dotnet build PreferenceStudio.sln -c "${CONFIGURATION:-Debug}" -nologo -clp:ErrorsOnly

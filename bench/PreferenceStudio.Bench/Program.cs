@@ -1,66 +1,78 @@
 // Throughput of a small GPT-2 on this machine: forward+backward tokens/s, a reward-model training step (the
 // trainer's whole step: batch, forward, Bradley-Terry loss, backward, clipping, AdamW) and generation tokens/s with
 // and without the KV cache. Run: dotnet run -c Release --project bench/PreferenceStudio.Bench [-- --layers 4 --embd 256 ...]
-// bench/PreferenceStudio.Bench/reference.py measures the same model and batch in PyTorch on the same libtorch.
+// Each measure twice: with attention written out (matmul, mask, softmax, matmul) and with libtorch's
+// scaled_dot_product_attention. bench/PreferenceStudio.Bench/reference.py measures the same model and batch in PyTorch.
 using System.Diagnostics;
 using System.Globalization;
 using PreferenceStudio.Models;
 using PreferenceStudio.Models.Generation;
 using PreferenceStudio.Models.Gpt2;
-using PreferenceStudio.Torch;
 using PreferenceStudio.Training;
+using TorchSharp;
 
 var options = BenchOptions.Parse(args);
-if (options.Threads > 0) TorchRuntime.NumThreads = options.Threads;
-TorchRuntime.ManualSeed(0);
+if (options.Threads > 0) torch.set_num_threads(options.Threads);
 
 var config = new Gpt2Config
 {
     VocabSize = options.Vocab, NPositions = 1024, NEmbd = options.Embd, NLayer = options.Layers, NHead = options.Heads,
     ResidPdrop = 0, EmbdPdrop = 0, AttnPdrop = 0,
 };
-using var model = new Gpt2LMHeadModel(config);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"GPT-2 L={config.NLayer} C={config.NEmbd} H={config.NHead} V={config.VocabSize} ({model.ParameterCount() / 1e6:F1}M parameters), libtorch {TorchRuntime.TorchVersion}, {TorchRuntime.NumThreads} threads"));
+    $"GPT-2 L={config.NLayer} C={config.NEmbd} H={config.NHead} V={config.VocabSize}, TorchSharp {typeof(torch).Assembly.GetName().Version} (libtorch 2.10.0 CPU), {torch.get_num_threads()} threads"));
 
-// forward + backward
-var trainTokens = (double)options.Batch * options.Seq;
-var trainSeconds = Time(options.Steps, () =>
-{
-    using var scope = DisposeScope.Enter();
-    var ids = Tensor.RandInt(0, config.VocabSize, [options.Batch, options.Seq]);
-    model.ZeroGrad();
-    model.LanguageModelingLoss(ids).Backward();
-});
-
-// reward model: batch/2 pairs a step, so the same batch × seq tokens go through the model as above
-var half = options.Seq / 2;
-long[] RandomTokens(Random random, int n) => Enumerable.Range(0, n).Select(_ => (long)random.Next((int)config.VocabSize)).ToArray();
-var pairRandom = new Random(0);
-var pairs = Enumerable.Range(0, options.Batch / 2 * options.Steps)
-    .Select(_ => new PreferencePair(RandomTokens(pairRandom, half), RandomTokens(pairRandom, half), RandomTokens(pairRandom, half))).ToList();
-var rewardModel = RewardModel.OnTopOf(model);  // the backbone is disposed with `model`
-using var rewardHead = rewardModel.Head;
-var rewardTrainer = new RewardTrainer(rewardModel, new RewardConfig { BatchSize = options.Batch / 2, MaxLength = options.Seq });
-var rewardSeconds = Time(3, () => rewardTrainer.Train(pairs)) / options.Steps;
-
-// generation: greedy, fixed length (no stop tokens)
-var prompts = Enumerable.Range(0, options.GenBatch).Select(i => Enumerable.Range(0, options.Prompt).Select(t => (long)((i * 31 + t * 7) % config.VocabSize)).ToArray()).ToList();
-var genTokens = (double)options.GenBatch * options.NewTokens;
-var cached = Time(options.GenRuns, () => Generator.Generate(model, prompts, new GenerationOptions { MaxNewTokens = options.NewTokens, Temperature = 0 }));
-var uncached = Time(options.GenRuns, () => Generator.Generate(model, prompts, new GenerationOptions { MaxNewTokens = options.NewTokens, Temperature = 0, UseCache = false }));
+// Both attention implementations, measured in one sitting, one after the other.
+var results = new[] { AttentionImplementation.Eager, AttentionImplementation.Sdpa }.ToDictionary(a => a, a => Measure(config with { Attention = a }, options));
 
 Console.WriteLine();
-Console.WriteLine("| measure | batch | tokens/s |");
-Console.WriteLine("| --- | --- | ---: |");
-Row($"forward+backward, T={options.Seq}", options.Batch, trainTokens / trainSeconds);
-Row($"reward-model training step, T={options.Seq}", options.Batch, trainTokens / rewardSeconds);
-Row($"generation with KV cache, prompt {options.Prompt}, {options.NewTokens} new", options.GenBatch, genTokens / cached);
-Row($"generation without KV cache, prompt {options.Prompt}, {options.NewTokens} new", options.GenBatch, genTokens / uncached);
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\nlive tensors after the run: {Tensor.LiveCount}"));
+Console.WriteLine("| measure | batch | attention written out, tokens/s | scaled_dot_product_attention, tokens/s |");
+Console.WriteLine("| --- | --- | ---: | ---: |");
+string[] names =
+[
+    $"forward+backward, T={options.Seq}", $"reward-model training step, T={options.Seq}",
+    $"generation with KV cache, prompt {options.Prompt}, {options.NewTokens} new", $"generation without KV cache, prompt {options.Prompt}, {options.NewTokens} new",
+];
+int[] batches = [options.Batch, options.Batch, options.GenBatch, options.GenBatch];
+for (var i = 0; i < names.Length; i++)
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"| {names[i]} | {batches[i]} | {results[AttentionImplementation.Eager][i]:F0} | {results[AttentionImplementation.Sdpa][i]:F0} |"));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\nlive tensors after the run: {DisposeScopeManager.Statistics.ThreadTotalLiveCount}"));
 
-static void Row(string measure, int batch, double tokensPerSecond) =>
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {measure} | {batch} | {tokensPerSecond:F0} |"));
+// Tokens per second: forward + backward, the reward trainer's step, generation with and without the KV cache.
+static double[] Measure(Gpt2Config config, BenchOptions options)
+{
+    torch.manual_seed(0);
+    using var model = new Gpt2LMHeadModel(config);
+    model.train();
+
+    var trainTokens = (double)options.Batch * options.Seq;
+    var trainSeconds = Time(options.Steps, () =>
+    {
+        using var scope = torch.NewDisposeScope();
+        var ids = torch.randint(0, config.VocabSize, [options.Batch, options.Seq]);
+        model.zero_grad();
+        model.LanguageModelingLoss(ids).backward();
+    });
+
+    // reward model: batch/2 pairs a step, so the same batch × seq tokens go through the model as above
+    var half = options.Seq / 2;
+    long[] RandomTokens(Random random, int n) => Enumerable.Range(0, n).Select(_ => (long)random.Next((int)config.VocabSize)).ToArray();
+    var pairRandom = new Random(0);
+    var pairs = Enumerable.Range(0, options.Batch / 2 * options.Steps)
+        .Select(_ => new PreferencePair(RandomTokens(pairRandom, half), RandomTokens(pairRandom, half), RandomTokens(pairRandom, half))).ToList();
+    var rewardModel = RewardModel.OnTopOf(model);  // the backbone is disposed with `model`
+    using var rewardHead = rewardModel.Head;
+    var rewardTrainer = new RewardTrainer(rewardModel, new RewardConfig { BatchSize = options.Batch / 2, MaxLength = options.Seq });
+    var rewardSeconds = Time(3, () => rewardTrainer.Train(pairs)) / options.Steps;
+
+    // generation: greedy, fixed length (no stop tokens)
+    var prompts = Enumerable.Range(0, options.GenBatch).Select(i => Enumerable.Range(0, options.Prompt).Select(t => (long)((i * 31 + t * 7) % config.VocabSize)).ToArray()).ToList();
+    var genTokens = (double)options.GenBatch * options.NewTokens;
+    var cached = Time(options.GenRuns, () => Generator.Generate(model, prompts, new GenerationOptions { MaxNewTokens = options.NewTokens, Temperature = 0 }));
+    var uncached = Time(options.GenRuns, () => Generator.Generate(model, prompts, new GenerationOptions { MaxNewTokens = options.NewTokens, Temperature = 0, UseCache = false }));
+    return [trainTokens / trainSeconds, trainTokens / rewardSeconds, genTokens / cached, genTokens / uncached];
+}
 
 // Fastest of `runs` calls, after two warm-up calls: on a shared machine the fastest run is the one least disturbed.
 static double Time(int runs, Action action)

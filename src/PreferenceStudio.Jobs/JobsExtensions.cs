@@ -19,6 +19,7 @@ public static class JobsExtensions
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.Configure<StorageOptions>(builder.Configuration.GetSection(StorageOptions.Section));
+        builder.Services.Configure<Models.TorchOptions>(builder.Configuration.GetSection(Models.TorchOptions.Section));
         builder.Services.AddScoped<Export.ExportLauncher>();
         builder.Services.AddScoped<Training.TrainingLauncher>();
         builder.Services.AddScoped<Training.ModelRegistry>();

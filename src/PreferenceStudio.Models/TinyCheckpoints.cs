@@ -2,8 +2,9 @@ using System.Text.Json.Nodes;
 using PreferenceStudio.Models.Gpt2;
 using PreferenceStudio.Models.Llama;
 using PreferenceStudio.Models.Tokenization;
-using PreferenceStudio.Torch;
-using PreferenceStudio.Torch.Optim;
+using PreferenceStudio.Models.Optim;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace PreferenceStudio.Models;
 
@@ -44,7 +45,7 @@ public static class TinyCheckpoints
         var vocab = tokenizer.VocabSize;
         var eos = tokenizer.TokenToId(architecture == "gpt2" ? "<|endoftext|>" : ChatML.End)!.Value;
 
-        TorchRuntime.ManualSeed(seed);
+        manual_seed((long)seed);
         using CausalLM model = architecture switch
         {
             "gpt2" => new Gpt2LMHeadModel(TinyModels.Gpt2(vocab) with { BosTokenId = eos, EosTokenId = eos }),
@@ -73,22 +74,22 @@ public static class TinyCheckpoints
     {
         const int batch = 8, window = 32;
         var random = new Random(seed);
-        using var optimizer = new AdamW(model.Parameters(), lr: 3e-3, weightDecay: 0.01);
-        var schedule = new WarmupCosineSchedule(3e-3, Math.Min(20, steps / 10 + 1), steps, 3e-4);
-        model.Train();
+        using var optimizer = optim.AdamW(model.parameters(), lr: 3e-3, weight_decay: 0.01);
+        var schedule = new WarmupCosineSchedule(3e-3, Math.Min(20, steps / 10 + 1), steps, 3e-4).ToLambdaLR(optimizer);
+        model.train();
         for (var step = 0; step < steps; step++)
         {
-            using var scope = DisposeScope.Enter();
+            using var scope = NewDisposeScope();
             var data = new long[batch * window];
             for (var b = 0; b < batch; b++)
                 Array.Copy(stream, random.Next(stream.Length - window), data, b * window, window);
-            var loss = model.LanguageModelingLoss(Tensor.From(data, [batch, window]));
-            optimizer.ZeroGrad();
-            loss.Backward();
-            GradClip.ClipGradNorm(optimizer.Parameters, 1.0);
-            optimizer.LearningRate = schedule.At(step);
-            optimizer.Step();
+            var loss = model.LanguageModelingLoss(tensor(data, [batch, window], device: model.Device));
+            optimizer.zero_grad();
+            loss.backward();
+            nn.utils.clip_grad_norm_(model.parameters(), 1.0);
+            optimizer.step();
+            schedule.step();
         }
-        model.Eval();
+        model.eval();
     }
 }

@@ -1,4 +1,4 @@
-using PreferenceStudio.Torch;
+using static TorchSharp.torch;
 
 namespace PreferenceStudio.Training;
 
@@ -25,9 +25,9 @@ public sealed record PreferenceBatch(Tensor InputIds, Tensor AttentionMask, Tens
             Array.Fill(mask, 1, r * length, sequences[r].Length);
         }
         return new PreferenceBatch(
-            Tensor.From(ids, [rows, length], device),                        // (2B, T)
-            Tensor.From(mask, [rows, length], device),                       // (2B, T)
-            Tensor.From(pairs.Select(p => (float)p.Margin).ToArray(), [pairs.Count], device), // (B)
+            tensor(ids, [rows, length], device: device),                     // (2B, T)
+            tensor(mask, [rows, length], device: device),                    // (2B, T)
+            tensor(pairs.Select(p => (float)p.Margin).ToArray(), [pairs.Count], device: device), // (B)
             pairs.Count);
     }
 }

@@ -1,4 +1,4 @@
-using PreferenceStudio.Torch;
+using static TorchSharp.torch;
 
 namespace PreferenceStudio.Training;
 
@@ -15,7 +15,7 @@ public static class PreferenceLosses
         ArgumentNullException.ThrowIfNull(chosenRewards);
         ArgumentNullException.ThrowIfNull(rejectedRewards);
         var difference = chosenRewards - rejectedRewards;                  // (B)
-        if (margin is not null) difference -= margin;
-        return -difference.LogSigmoid().Mean();                            // ()
+        if (margin is not null) difference = difference - margin;
+        return -nn.functional.logsigmoid(difference).mean();                            // ()
     }
 }

@@ -29,6 +29,10 @@ public sealed record RewardConfig
     /// <summary>Use each pair's margin in the loss (Llama 2's strength-aware margin).</summary>
     public bool UseMargin { get; init; }
 
+    /// <summary>Sets every dropout of the backbone to 0 before training, as TRL's RewardConfig does by default:
+    /// a Bradley-Terry loss compares two forward passes, and dropout noise would stand in the comparison.</summary>
+    public bool DisableDropout { get; init; } = true;
+
     /// <summary>Seeds the head's initialisation and the order of the pairs: the same seed gives the same run.</summary>
     public ulong Seed { get; init; } = 42;
 

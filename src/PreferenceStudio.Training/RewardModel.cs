@@ -1,6 +1,6 @@
 using PreferenceStudio.Models;
-using PreferenceStudio.Torch;
-using PreferenceStudio.Torch.Serialization;
+using PreferenceStudio.Models.Checkpoints;
+using static TorchSharp.torch;
 
 namespace PreferenceStudio.Training;
 
@@ -18,42 +18,56 @@ public sealed class RewardModel(CausalLM backbone, ScalarHead head) : IDisposabl
     public static RewardModel OnTopOf(CausalLM backbone)
     {
         ArgumentNullException.ThrowIfNull(backbone);
-        var device = backbone.Parameters()[0].Device;
-        return new RewardModel(backbone, new ScalarHead(backbone.HiddenSize, device));
+        var head = new ScalarHead(backbone.HiddenSize, backbone.Device);
+        head.train(backbone.training);
+        return new RewardModel(backbone, head);
     }
 
     /// <summary>The head's file beside the backbone's Hugging Face checkpoint; its one tensor is "score.weight".</summary>
     public const string HeadFile = "reward_head.safetensors";
 
-    public Device Device => Head.Score.Weight.Device;
+    public Device Device => Backbone.Device;
 
     /// <summary>The backbone as a loadable causal-LM checkpoint (config.json, model.safetensors) plus the head.</summary>
     public void SavePretrained(string folder)
     {
         Backbone.SavePretrained(folder);
-        SafeTensors.Save(Path.Combine(folder, HeadFile), Head.StateDict(), new Dictionary<string, string> { ["format"] = "pt" });
+        SafeTensors.Save(Path.Combine(folder, HeadFile), Head.state_dict(), new Dictionary<string, string> { ["format"] = "pt" });
     }
 
+    /// <summary>Loads a folder written by <see cref="SavePretrained"/>, in eval mode.</summary>
     public static RewardModel FromPretrained(string folder, Device? device = null)
     {
         var model = OnTopOf(CausalLM.FromPretrained(folder, device));
         try
         {
-            var tensors = SafeTensors.Load(Path.Combine(folder, HeadFile), device);
-            try
-            {
-                model.Head.LoadStateDict(tensors);
-            }
-            finally
-            {
-                foreach (var tensor in tensors.Values) tensor.Dispose();
-            }
+            model.LoadHead(folder);
             return model;
         }
         catch
         {
             model.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>Copies the backbone's and the head's weights from a folder written by <see cref="SavePretrained"/>, in place.</summary>
+    public void LoadWeights(string folder)
+    {
+        Backbone.LoadWeights(folder);
+        LoadHead(folder);
+    }
+
+    private void LoadHead(string folder)
+    {
+        var tensors = SafeTensors.Load(Path.Combine(folder, HeadFile), Device);
+        try
+        {
+            Head.load_state_dict(tensors);
+        }
+        finally
+        {
+            foreach (var tensor in tensors.Values) tensor.Dispose();
         }
     }
 
@@ -67,14 +81,14 @@ public sealed class RewardModel(CausalLM backbone, ScalarHead head) : IDisposabl
         return Head.AtLastToken(hidden, attentionMask);                    // (B)
     }
 
-    public IReadOnlyList<Tensor> TrainableParameters() =>
-        Backbone.NamedParameters().Where(p => !p.Name.StartsWith("lm_head.", StringComparison.Ordinal)).Select(p => p.Parameter)
-            .Concat(Head.Parameters()).ToList();
+    public IReadOnlyList<TorchSharp.Modules.Parameter> TrainableParameters() =>
+        Backbone.named_parameters().Where(p => !p.name.StartsWith("lm_head.", StringComparison.Ordinal)).Select(p => p.parameter)
+            .Concat(Head.parameters()).ToList();
 
     public void Train(bool mode = true)
     {
-        Backbone.Train(mode);
-        Head.Train(mode);
+        Backbone.train(mode);
+        Head.train(mode);
     }
 
     public void Dispose()

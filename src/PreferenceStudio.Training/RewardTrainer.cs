@@ -1,11 +1,14 @@
-using PreferenceStudio.Torch;
-using PreferenceStudio.Torch.Optim;
+using PreferenceStudio.Models.Optim;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace PreferenceStudio.Training;
 
 /// <summary>
 /// Trains a <see cref="RewardModel"/> on preference pairs with the Bradley-Terry loss: AdamW, linear warmup then
-/// cosine decay, gradient clipping; every tensor of a step lives in that step's <see cref="DisposeScope"/>.
+/// cosine decay (LambdaLR), gradient clipping; every tensor of a step lives in that step's dispose scope. Switches
+/// the model to training mode (and its dropout off, unless the config says otherwise) and back to eval mode at the end.
 /// </summary>
 public sealed class RewardTrainer
 {
@@ -21,8 +24,18 @@ public sealed class RewardTrainer
         this.config = config;
     }
 
+    /// <summary>Trains on <paramref name="train"/>, then evaluates on <paramref name="eval"/>.</summary>
     public RewardTrainingResult Train(IReadOnlyList<PreferencePair> train, IReadOnlyList<PreferencePair>? eval = null,
-        IProgress<TrainingStep>? progress = null, CancellationToken cancellationToken = default)
+        IProgress<TrainingStep>? progress = null, CancellationToken cancellationToken = default) =>
+        Train(train, eval, progress, checkpoints: null, cancellationToken);
+
+    /// <summary>
+    /// Trains on <paramref name="train"/>, then evaluates on <paramref name="eval"/>. With <paramref name="checkpoints"/>,
+    /// writes a resumable checkpoint every SaveSteps steps, and with its ResumeFrom, continues a run from one: the
+    /// resumed run takes the same steps, on the same batches, to the same weights as one that never stopped.
+    /// </summary>
+    public RewardTrainingResult Train(IReadOnlyList<PreferencePair> train, IReadOnlyList<PreferencePair>? eval,
+        IProgress<TrainingStep>? progress, TrainingCheckpoints? checkpoints, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(train);
         CheckPairs(train, nameof(train));
@@ -31,35 +44,61 @@ public sealed class RewardTrainer
         if (usable.Count == 0)
             throw new ArgumentException($"none of the {train.Count} training pairs fits max_length {config.MaxLength}", nameof(train));
 
-        TorchRuntime.ManualSeed(config.Seed);
+        manual_seed((long)config.Seed);
         var totalSteps = TotalSteps(train);
-        var schedule = new WarmupCosineSchedule(config.LearningRate, (long)Math.Ceiling(config.WarmupRatio * totalSteps), totalSteps);
+        var stepsPerEpoch = (usable.Count + config.BatchSize - 1) / config.BatchSize;
         var parameters = model.TrainableParameters();
-        using var optimizer = new AdamW(parameters, config.LearningRate, weightDecay: config.WeightDecay);
+        using var optimizer = AdamW(parameters);
+        var schedule = new WarmupCosineSchedule(config.LearningRate, (long)Math.Ceiling(config.WarmupRatio * totalSteps), totalSteps)
+            .ToLambdaLR(optimizer);
         var history = new List<TrainingStep>((int)totalSteps);
-        model.Train();
-
         var step = 0L;
-        for (var epoch = 0; epoch < config.Epochs; epoch++)
+        if (checkpoints?.ResumeFrom is { } resumeFrom)
         {
-            var order = Shuffled(usable.Count, (int)(config.Seed % int.MaxValue) + epoch);
-            for (var start = 0; start < order.Length; start += config.BatchSize)
+            var state = RewardCheckpoint.Load(resumeFrom, model, optimizer);
+            if (state.TotalSteps != totalSteps || state.Seed != config.Seed)
+                throw new InvalidOperationException(
+                    $"checkpoint {resumeFrom} is of a run with {state.TotalSteps} steps and seed {state.Seed}; this one has {totalSteps} steps and seed {config.Seed}");
+            step = state.GlobalStep;
+            history.AddRange(state.LogHistory);
+            for (var s = 0; s < step; s++) schedule.step();
+        }
+
+        model.Train();
+        if (config.DisableDropout) model.Backbone.DisableDropout();
+        try
+        {
+            for (var epoch = (int)(step / stepsPerEpoch); epoch < config.Epochs; epoch++)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var pairs = order.Skip(start).Take(config.BatchSize).Select(i => usable[i]).ToList();
-                using var scope = DisposeScope.Enter();
-                optimizer.LearningRate = schedule.At(step);
-                var (loss, metrics) = Forward(pairs);
-                optimizer.ZeroGrad();
-                loss.Backward();
-                metrics["grad_norm"] = GradClip.ClipGradNorm(parameters, config.MaxGradNorm);
-                optimizer.Step();
-                metrics["learning_rate"] = optimizer.LearningRate;
-                step++;
-                var report = new TrainingStep(step, totalSteps, epoch + (double)Math.Min(start + config.BatchSize, order.Length) / order.Length, metrics);
-                history.Add(report);
-                progress?.Report(report);
+                var order = Shuffled(usable.Count, (int)(config.Seed % int.MaxValue) + epoch);
+                for (var batchIndex = (int)(step - (long)epoch * stepsPerEpoch); batchIndex < stepsPerEpoch; batchIndex++)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var start = batchIndex * config.BatchSize;
+                    var pairs = order.Skip(start).Take(config.BatchSize).Select(i => usable[i]).ToList();
+                    var learningRate = optimizer.ParamGroups.First().LearningRate;
+                    using (var scope = NewDisposeScope())
+                    {
+                        var (loss, metrics) = Forward(pairs);
+                        optimizer.zero_grad();
+                        loss.backward();
+                        metrics["grad_norm"] = nn.utils.clip_grad_norm_(parameters, config.MaxGradNorm);
+                        optimizer.step();
+                        schedule.step();
+                        metrics["learning_rate"] = learningRate;
+                        step++;
+                        var report = new TrainingStep(step, totalSteps, epoch + (double)Math.Min(start + config.BatchSize, order.Length) / order.Length, metrics);
+                        history.Add(report);
+                        progress?.Report(report);
+                    }
+                    if (checkpoints is not null && step % checkpoints.SaveSteps == 0 && step < totalSteps)
+                        SaveCheckpoint(checkpoints, optimizer, new RewardTrainerState(step, totalSteps, config.Seed, history));
+                }
             }
+        }
+        finally
+        {
+            model.Train(false);
         }
 
         var evalMetrics = eval is { Count: > 0 } ? Evaluate(eval.Where(Fits).ToList()) : new Dictionary<string, double>();
@@ -79,13 +118,14 @@ public sealed class RewardTrainer
     {
         ArgumentNullException.ThrowIfNull(pairs);
         var sums = new Dictionary<string, double>();
+        var wasTraining = model.Backbone.training;
         model.Train(false);
         try
         {
-            using var noGrad = TorchRuntime.NoGrad();
+            using var noGrad = no_grad();
             for (var start = 0; start < pairs.Count; start += config.BatchSize)
             {
-                using var scope = DisposeScope.Enter();
+                using var scope = NewDisposeScope();
                 var batch = pairs.Skip(start).Take(config.BatchSize).ToList();
                 foreach (var (key, value) in Forward(batch).Metrics)
                     sums[key] = sums.GetValueOrDefault(key) + value * batch.Count;
@@ -93,26 +133,48 @@ public sealed class RewardTrainer
         }
         finally
         {
-            model.Train();
+            model.Train(wasTraining);
         }
         return sums.ToDictionary(kv => "eval_" + kv.Key, kv => kv.Value / Math.Max(1, pairs.Count));
+    }
+
+    // AdamW with decoupled weight decay on matrices only (linear and embedding weights), not on biases and norm
+    // scales, as Hugging Face's Trainer groups them.
+    private AdamW AdamW(IReadOnlyList<Parameter> parameters)
+    {
+        var decay = parameters.Where(p => p.dim() >= 2).ToList();
+        var noDecay = parameters.Where(p => p.dim() < 2).ToList();
+        return optim.AdamW(
+            [
+                new AdamW.ParamGroup(decay, new AdamW.Options { LearningRate = config.LearningRate, weight_decay = config.WeightDecay }),
+                new AdamW.ParamGroup(noDecay, new AdamW.Options { LearningRate = config.LearningRate, weight_decay = 0 }),
+            ], config.LearningRate);
+    }
+
+    private void SaveCheckpoint(TrainingCheckpoints checkpoints, OptimizerHelper optimizer, RewardTrainerState state)
+    {
+        RewardCheckpoint.Save(Path.Combine(checkpoints.Folder, TrainingCheckpoints.Prefix + state.GlobalStep), model, optimizer, state);
+        var old = Directory.EnumerateDirectories(checkpoints.Folder, TrainingCheckpoints.Prefix + "*")
+            .Select(d => (Dir: d, Step: long.TryParse(Path.GetFileName(d)[TrainingCheckpoints.Prefix.Length..], out var s) ? s : -1))
+            .Where(x => x.Step >= 0).OrderByDescending(x => x.Step).Skip(checkpoints.SaveTotalLimit);
+        foreach (var (dir, _) in old) Directory.Delete(dir, recursive: true);
     }
 
     private (Tensor Loss, Dictionary<string, double> Metrics) Forward(IReadOnlyList<PreferencePair> pairs)
     {
         var batch = PreferenceBatch.Collate(pairs, PadTokenId, model.Device);
         var rewards = model.Rewards(batch.InputIds, batch.AttentionMask);     // (2B)
-        var chosen = rewards.Narrow(0, 0, batch.Pairs);                       // (B)
-        var rejected = rewards.Narrow(0, batch.Pairs, batch.Pairs);           // (B)
+        var chosen = rewards.narrow(0, 0, batch.Pairs);                       // (B)
+        var rejected = rewards.narrow(0, batch.Pairs, batch.Pairs);           // (B)
         var loss = PreferenceLosses.BradleyTerry(chosen, rejected, config.UseMargin ? batch.Margins : null);
-        using var noGrad = TorchRuntime.NoGrad();
+        using var noGrad = no_grad();
         var metrics = new Dictionary<string, double>
         {
-            ["loss"] = loss.Item(),
-            ["rewards/chosen"] = chosen.Mean().Item(),
-            ["rewards/rejected"] = rejected.Mean().Item(),
-            ["rewards/accuracies"] = chosen.Gt(rejected).To(ScalarType.Float32).Mean().Item(),
-            ["rewards/margins"] = (chosen - rejected).Mean().Item(),
+            ["loss"] = loss.item<float>(),
+            ["rewards/chosen"] = chosen.mean().item<float>(),
+            ["rewards/rejected"] = rejected.mean().item<float>(),
+            ["rewards/accuracies"] = chosen.gt(rejected).to(ScalarType.Float32).mean().item<float>(),
+            ["rewards/margins"] = (chosen - rejected).mean().item<float>(),
         };
         return (loss, metrics);
     }

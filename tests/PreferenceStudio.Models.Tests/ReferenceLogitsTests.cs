@@ -1,7 +1,6 @@
 using PreferenceStudio.Models.Gpt2;
 using PreferenceStudio.Models.Llama;
-using PreferenceStudio.Torch;
-using PreferenceStudio.Torch.NN;
+using static TorchSharp.torch;
 
 namespace PreferenceStudio.Models.Tests;
 
@@ -36,31 +35,32 @@ public class ReferenceLogitsTests
         }
 
         using var model = CausalLM.FromPretrained(folder.Path);
-        using var scope = DisposeScope.Enter();
-        using var noGrad = TorchRuntime.NoGrad();
-        var logits = model.Forward(Tensor.From([3L, 17, 250, 99, 5, 42], [1, 6]));  // (1, 6, V)
+        model.training.ShouldBeFalse();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var logits = model.forward(tensor(new[] { 3L, 17, 250, 99, 5, 42 }, [1, 6]));  // (1, 6, V)
         var actual = new List<double>();
         foreach (var t in new[] { 0, 5 })
             foreach (var v in new[] { 0, 1, 100, 319 })
-                actual.Add(logits.Select(0, 0).Select(0, t).Select(0, v).Item());
+                actual.Add(logits[0, t, v].item<float>());
         for (var i = 0; i < expected.Length; i++)
             actual[i].ShouldBe(expected[i], 2e-4, $"logit {i}");
     }
 
     // Parameter k in ordinal name order, element i: 0.1 sin(0.37 i + 1.3 k), plus 1 for norm scales (1-D ".weight").
-    private static void FillByFormula(Module model)
+    private static void FillByFormula(CausalLM model)
     {
-        using var scope = DisposeScope.Enter();
-        using var noGrad = TorchRuntime.NoGrad();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
         var state = model.StateDict();
         var k = 0;
         foreach (var name in state.Keys.Order(StringComparer.Ordinal))
         {
             var p = state[name];
-            var values = new float[p.NumEl];
+            var values = new float[p.numel()];
             for (var i = 0; i < values.Length; i++)
-                values[i] = (float)(0.1 * Math.Sin(0.37 * i + 1.3 * k) + (p.Dim == 1 && name.EndsWith(".weight", StringComparison.Ordinal) ? 1.0 : 0.0));
-            p.CopyFrom(Tensor.From(values, p.Shape));
+                values[i] = (float)(0.1 * Math.Sin(0.37 * i + 1.3 * k) + (p.dim() == 1 && name.EndsWith(".weight", StringComparison.Ordinal) ? 1.0 : 0.0));
+            p.copy_(tensor(values, p.shape));
             k++;
         }
     }

@@ -1,6 +1,5 @@
 using PreferenceStudio.Models.Generation;
 using PreferenceStudio.Models.Tokenization;
-using PreferenceStudio.Torch;
 
 namespace PreferenceStudio.Models.Tests;
 

@@ -1,4 +1,5 @@
-using PreferenceStudio.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace PreferenceStudio.Training.Tests;
 
@@ -16,19 +17,19 @@ public class PreferenceLossesTests
     [InlineData(true)]
     public void BradleyTerry_KnownRewards_LossAndGradientsMatchTheClosedForm(bool withMargin)
     {
-        using var scope = DisposeScope.Enter();
-        var chosen = Tensor.From(Chosen, [4], requiresGrad: true);
-        var rejected = Tensor.From(Rejected, [4], requiresGrad: true);
-        var margin = withMargin ? Tensor.From(Margins, [4]) : null;
+        using var scope = NewDisposeScope();
+        var chosen = tensor(Chosen, [4], requires_grad: true);
+        var rejected = tensor(Rejected, [4], requires_grad: true);
+        var margin = withMargin ? tensor(Margins, [4]) : null;
 
         var loss = PreferenceLosses.BradleyTerry(chosen, rejected, margin);
-        loss.Backward();
+        loss.backward();
 
         var d = Chosen.Select((c, i) => c - Rejected[i] - (withMargin ? Margins[i] : 0)).ToArray();
-        loss.Item().ShouldBe(d.Average(x => -Math.Log(Sigmoid(x))), 1e-12);
+        loss.item<double>().ShouldBe(d.Average(x => -Math.Log(Sigmoid(x))), 1e-12);
         var expected = d.Select(x => -(1 - Sigmoid(x)) / d.Length).ToArray();
-        var chosenGrad = chosen.Grad!.ToArray<double>();
-        var rejectedGrad = rejected.Grad!.ToArray<double>();
+        var chosenGrad = chosen.grad!.data<double>().ToArray();
+        var rejectedGrad = rejected.grad!.data<double>().ToArray();
         for (var i = 0; i < d.Length; i++)
         {
             chosenGrad[i].ShouldBe(expected[i], 1e-12);
@@ -39,8 +40,8 @@ public class PreferenceLossesTests
     [Fact]
     public void BradleyTerry_LargeRewardGap_StaysFinite()
     {
-        using var scope = DisposeScope.Enter();
-        var loss = PreferenceLosses.BradleyTerry(Tensor.From([-200f], [1]), Tensor.From([200f], [1]));
-        loss.Item().ShouldBe(400, 1e-3);  // log σ computed stably: no log(0)
+        using var scope = NewDisposeScope();
+        var loss = PreferenceLosses.BradleyTerry(tensor(new[] { -200f }), tensor(new[] { 200f }));
+        loss.item<float>().ShouldBe(400, 1e-3);  // log σ computed stably: no log(0)
     }
 }

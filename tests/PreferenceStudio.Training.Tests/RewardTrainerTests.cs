@@ -1,7 +1,8 @@
 using PreferenceStudio.Models;
 using PreferenceStudio.Models.Gpt2;
 using PreferenceStudio.Models.Llama;
-using PreferenceStudio.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace PreferenceStudio.Training.Tests;
 
@@ -12,7 +13,7 @@ public class RewardTrainerTests
 
     private static RewardModel Make(string architecture, ulong seed = 1)
     {
-        TorchRuntime.ManualSeed(seed);
+        manual_seed((long)seed);
         CausalLM backbone = architecture == "gpt2" ? new Gpt2LMHeadModel(TinyModels.Gpt2()) : new LlamaForCausalLM(TinyModels.Qwen2());
         return RewardModel.OnTopOf(backbone);
     }
@@ -74,14 +75,14 @@ public class RewardTrainerTests
     [Fact]
     public void Train_AfterHundredsOfSteps_LeavesOnlyTheModelsTensorsAlive()
     {
-        var before = Tensor.LiveCount;
+        var before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
         using (var model = Make("qwen2"))
         {
-            var withModel = Tensor.LiveCount;
+            var withModel = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
             new RewardTrainer(model, Tiny with { BatchSize = 4, Epochs = 2 }).Train(SyntheticPreferences.Make(400, seed: 1), SyntheticPreferences.Make(16, seed: 2));
-            Tensor.LiveCount.ShouldBe(withModel);
+            DisposeScopeManager.Statistics.ThreadTotalLiveCount.ShouldBe(withModel);
         }
-        Tensor.LiveCount.ShouldBe(before);
+        DisposeScopeManager.Statistics.ThreadTotalLiveCount.ShouldBe(before);
     }
 
     [Fact]
@@ -132,6 +133,59 @@ public class RewardTrainerTests
         error.Message.ShouldContain("learning_rate must be in (0, 1), got 0");
         error.Message.ShouldContain("warmup_ratio must be in [0, 1), got 1.5");
         error.Message.ShouldContain("per_device_train_batch_size must be at least 1, got 0");
+    }
+
+    [Fact]
+    public void Train_SwitchesToTrainingModeItselfAndLeavesTheModelInEvalMode()
+    {
+        using var model = Make("gpt2");
+        model.Train(false);  // as loaded
+        var modes = new List<bool>();
+        var progress = new SyncProgress([], after: _ => modes.Add(model.Backbone.training && model.Head.training));
+
+        new RewardTrainer(model, Tiny with { Epochs = 1 }).Train(SyntheticPreferences.Make(32, seed: 1), progress: progress);
+
+        modes.ShouldAllBe(m => m);
+        model.Backbone.training.ShouldBeFalse();
+        model.Head.training.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Train_ResumedFromACheckpoint_TakesTheSameStepsAsARunThatNeverStopped()
+    {
+        // Dropout on (0.1 everywhere, not disabled): the resumed run only matches if the generator's state came back too.
+        var config = Tiny with { Epochs = 2, BatchSize = 8, DisableDropout = false };
+        var pairs = SyntheticPreferences.Make(40, seed: 4);                                  // 5 steps an epoch, 10 in all
+        RewardModel Dropout() { manual_seed(3); return RewardModel.OnTopOf(new Gpt2LMHeadModel(TinyModels.Gpt2() with { ResidPdrop = 0.1, EmbdPdrop = 0.1, AttnPdrop = 0.1 })); }
+        var folder = Path.Combine(Path.GetTempPath(), $"ps-resume-{Guid.NewGuid():N}");
+        try
+        {
+            List<double> straight;
+            using (var model = Dropout())
+                straight = new RewardTrainer(model, config).Train(pairs).History.Select(s => s.Metrics["loss"]).ToList();
+
+            using (var model = Dropout())
+            using (var cancel = new CancellationTokenSource())
+            {
+                var stopAfterSeven = new SyncProgress([], after: s => { if (s.Step == 7) cancel.Cancel(); });
+                Should.Throw<OperationCanceledException>(() => new RewardTrainer(model, config)
+                    .Train(pairs, null, stopAfterSeven, new TrainingCheckpoints(folder, SaveSteps: 3), cancel.Token));
+            }
+            TrainingCheckpoints.Latest(folder).ShouldBe(Path.Combine(folder, "checkpoint-6"));
+            Directory.GetDirectories(folder).Length.ShouldBe(2);                                  // save_total_limit
+
+            manual_seed(1234);  // a fresh process: another head, another generator state
+            using var resumedModel = RewardModel.OnTopOf(new Gpt2LMHeadModel(TinyModels.Gpt2() with { ResidPdrop = 0.1, EmbdPdrop = 0.1, AttnPdrop = 0.1 }));
+            var resumed = new RewardTrainer(resumedModel, config)
+                .Train(pairs, null, null, new TrainingCheckpoints(folder, SaveSteps: 3, ResumeFrom: TrainingCheckpoints.Latest(folder)));
+
+            resumed.History.Select(s => s.Step).ShouldBe(Enumerable.Range(1, 10).Select(i => (long)i));
+            resumed.History.Select(s => s.Metrics["loss"]).ShouldBe(straight);
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
     }
 
     /// <summary>Progress&lt;T&gt; posts to the thread pool; the trainer's reports are wanted in order, on this thread.</summary>

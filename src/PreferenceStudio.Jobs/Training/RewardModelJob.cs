@@ -10,7 +10,6 @@ using PreferenceStudio.Data;
 using PreferenceStudio.Jobs.Export;
 using PreferenceStudio.Models;
 using PreferenceStudio.Models.Tokenization;
-using PreferenceStudio.Torch;
 using PreferenceStudio.Training;
 using Quartz;
 
@@ -27,6 +26,7 @@ public sealed class RewardModelJob(
     ILogger<RewardModelJob> logger,
     IEnumerable<IDatasetFormat> formats,
     IOptions<StorageOptions> storage,
+    IOptions<TorchOptions> torchOptions,
     IHostEnvironment environment)
     : JobBase(db, clock, logger)
 {
@@ -63,8 +63,8 @@ public sealed class RewardModelJob(
             throw new InvalidOperationException($"The project has {pairs.Count} preference pair(s); a reward model needs at least 2. Label pairwise or ranking tasks first.");
         var (train, eval) = Split(pairs, config.EvalShare, config.Trainer.Seed);
 
-        TorchRuntime.ManualSeed(config.Trainer.Seed);
-        using var model = RewardModel.OnTopOf(CausalLM.FromPretrained(baseFolder, TorchRuntime.DefaultDevice));
+        TorchSharp.torch.manual_seed((long)config.Trainer.Seed);
+        using var model = RewardModel.OnTopOf(CausalLM.FromPretrained(baseFolder, torchOptions.Value.ResolveDevice()));
         var trainer = new RewardTrainer(model, config.Trainer);
         run.Start(context.Scheduler.SchedulerInstanceId, checked((int)trainer.TotalSteps(train)), Clock.GetUtcNow());
         await Db.SaveChangesAsync(cancellationToken);

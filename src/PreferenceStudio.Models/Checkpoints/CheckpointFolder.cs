@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
-using PreferenceStudio.Torch;
-using PreferenceStudio.Torch.Serialization;
+using static TorchSharp.torch;
 
 namespace PreferenceStudio.Models.Checkpoints;
 
@@ -60,7 +59,7 @@ public static class CheckpointFolder
         foreach (var name in tensors.Keys.Order(StringComparer.Ordinal))
         {
             var t = tensors[name];
-            var size = t.NumEl * t.DType.ElementSize();
+            var size = t.numel() * SafeTensors.ElementSize(t.dtype);
             if (current > 0 && current + size > maxShardBytes)
             {
                 shards.Add(new Dictionary<string, Tensor>(StringComparer.Ordinal));

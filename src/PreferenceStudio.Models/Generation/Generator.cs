@@ -1,4 +1,4 @@
-using PreferenceStudio.Torch;
+using static TorchSharp.torch;
 
 namespace PreferenceStudio.Models.Generation;
 
@@ -7,7 +7,8 @@ public static class Generator
 {
     /// <summary>
     /// Completes every prompt. Prompts are left-padded to a common length and masked, so a batch gives the same
-    /// tokens (up to floating-point noise) as each prompt alone.
+    /// tokens (up to floating-point noise) as each prompt alone. Runs in eval mode without gradients; every tensor
+    /// it makes is freed before it returns.
     /// </summary>
     public static IReadOnlyList<GeneratedSequence> Generate(CausalLM model, IReadOnlyList<long[]> prompts, GenerationOptions options)
     {
@@ -16,9 +17,9 @@ public static class Generator
         ArgumentNullException.ThrowIfNull(options);
         if (prompts.Count == 0) return [];
         if (prompts.Any(p => p.Length == 0)) throw new ArgumentException("every prompt needs at least one token", nameof(prompts));
-        if (options.Seed is { } seed) TorchRuntime.ManualSeed(seed);
+        if (options.Seed is { } seed) manual_seed((long)seed);
 
-        var device = model.Parameters()[0].Device;
+        var device = model.Device;
         int b = prompts.Count, promptLength = prompts.Max(p => p.Length);
         var ids = new long[b * promptLength];
         var mask = new long[b * promptLength];
@@ -37,27 +38,27 @@ public static class Generator
         var stopped = new bool[b];
         var stops = options.StopTokens.ToHashSet();
 
-        using var noGrad = TorchRuntime.NoGrad();
-        using var outer = DisposeScope.Enter();
+        using var noGrad = no_grad();
+        using var outer = NewDisposeScope();
         using var cache = options.UseCache ? model.NewCache() : null;
-        var allIds = Tensor.From(ids, [b, promptLength], device);   // (B, T)
+        var allIds = tensor(ids, [b, promptLength], device: device);          // (B, T)
         // Without padding the mask is all ones: leave it out and attention takes its cheaper causal-only path.
         var padded = prompts.Any(p => p.Length != promptLength);
-        Tensor? allMask = padded ? Tensor.From(mask, [b, promptLength], device) : null; // (B, T)
-        var next = allIds;                                         // what this step feeds
+        var allMask = padded ? tensor(mask, [b, promptLength], device: device) : null; // (B, T)
+        var next = allIds;                                                    // what this step feeds
 
-        var wasTraining = model.Training;
-        model.Eval();
+        var wasTraining = model.training;
+        model.eval();
         try
         {
             for (var step = 0; step < options.MaxNewTokens && !stopped.All(s => s); step++)
             {
-                using var scope = DisposeScope.Enter();
-                var logits = model.Forward(options.UseCache ? next : allIds, allMask, cache: cache);  // (B, T_in, V)
-                var last = logits.Select(1, logits.Size(1) - 1).To(ScalarType.Float32);             // (B, V)
+                using var scope = NewDisposeScope();
+                var logits = model.forward(options.UseCache ? next : allIds, allMask, cache: cache);  // (B, T_in, V)
+                var last = logits.select(1, logits.shape[1] - 1).to(ScalarType.Float32);            // (B, V)
                 var (chosen, chosenLogProbs) = Sample(last, options);                               // (B), (B)
-                var chosenIds = chosen.ToInt64Array();
-                var chosenLp = chosenLogProbs.ToFloatArray();
+                var chosenIds = chosen.cpu().data<long>().ToArray();
+                var chosenLp = chosenLogProbs.cpu().data<float>().ToArray();
                 for (var i = 0; i < b; i++)
                 {
                     if (stopped[i])
@@ -69,15 +70,15 @@ public static class Generator
                     logProbs[i].Add(chosenLp[i]);
                     if (stops.Contains(chosenIds[i])) stopped[i] = true;
                 }
-                next = Tensor.From(chosenIds, [b, 1], device);
-                allIds = Tensor.Cat([allIds, next], 1);
+                next = tensor(chosenIds, [b, 1], device: device);
+                allIds = cat([allIds, next], 1);
                 scope.MoveToOuter(next, allIds);
-                if (allMask is not null) allMask = scope.MoveToOuter(Tensor.Cat([allMask, allMask.Narrow(1, 0, 1).OnesLike()], 1));
+                if (allMask is not null) allMask = scope.MoveToOuter(cat([allMask, ones_like(next)], 1));
             }
         }
         finally
         {
-            model.Train(wasTraining);
+            model.train(wasTraining);
         }
         return Enumerable.Range(0, b).Select(i => new GeneratedSequence([.. tokens[i]], [.. logProbs[i]], stopped[i])).ToList();
     }
@@ -89,32 +90,32 @@ public static class Generator
         ArgumentNullException.ThrowIfNull(options);
         var temperature = options.Temperature <= 0 ? 1.0 : options.Temperature;
         var scaled = logits / temperature;
-        var logProbs = scaled.LogSoftmax(-1);                                    // (B, V)
+        var logProbs = scaled.log_softmax(-1);                                   // (B, V)
         Tensor chosen;
         if (options.Temperature <= 0)
         {
-            chosen = logits.ArgMax(-1, keepDim: true);                           // (B, 1)
+            chosen = logits.argmax(-1, keepdim: true);                           // (B, 1)
         }
         else
         {
             var filtered = scaled;
-            if (options.TopK > 0 && options.TopK < logits.Size(-1))
+            if (options.TopK > 0 && options.TopK < logits.shape[^1])
             {
-                var kth = filtered.TopK(options.TopK).Values.Narrow(-1, options.TopK - 1, 1); // (B, 1)
-                filtered = filtered.MaskedFill(filtered.Lt(kth), double.NegativeInfinity);
+                var kth = filtered.topk(options.TopK).values.narrow(-1, options.TopK - 1, 1); // (B, 1)
+                filtered = filtered.masked_fill(filtered.lt(kth), double.NegativeInfinity);
             }
             if (options.TopP < 1.0)
             {
                 // Nucleus (Holtzman et al. 2020): keep the smallest set of top tokens whose mass reaches top_p.
-                var (sorted, order) = filtered.Sort(-1, descending: true);
-                var probs = sorted.Softmax(-1);
-                var massBefore = probs.CumSum(-1) - probs;                        // mass of strictly better tokens
-                var removeSorted = massBefore.Gt(options.TopP);                  // the best token always stays
-                var remove = removeSorted.Scatter(-1, order, removeSorted);
-                filtered = filtered.MaskedFill(remove, double.NegativeInfinity);
+                var (sorted, order) = filtered.sort(-1, descending: true);
+                var probs = sorted.softmax(-1);
+                var massBefore = probs.cumsum(-1) - probs;                        // mass of strictly better tokens
+                var removeSorted = massBefore.gt(options.TopP);                  // the best token always stays
+                var remove = removeSorted.scatter(-1, order, removeSorted);
+                filtered = filtered.masked_fill(remove, double.NegativeInfinity);
             }
-            chosen = filtered.Softmax(-1).Multinomial(1);                        // (B, 1)
+            chosen = filtered.softmax(-1).multinomial(1);                        // (B, 1)
         }
-        return (chosen.Squeeze(-1), logProbs.Gather(-1, chosen).Squeeze(-1));
+        return (chosen.squeeze(-1), logProbs.gather(-1, chosen).squeeze(-1));
     }
 }

@@ -1,5 +1,6 @@
-using PreferenceStudio.Torch;
-using PreferenceStudio.Torch.NN;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace PreferenceStudio.Models.Gpt2;
 
@@ -7,18 +8,30 @@ namespace PreferenceStudio.Models.Gpt2;
 /// GPT-2's "Conv1D": a linear layer whose weight is stored transposed, (in, out), as in OpenAI's TensorFlow
 /// original and every GPT-2 checkpoint. y = x W + b.
 /// </summary>
-public sealed class Conv1D : Module
+public sealed class Conv1D : nn.Module<Tensor, Tensor>
 {
-    public Conv1D(long inFeatures, long outFeatures, Device? device, ScalarType dtype, double initStd = 0.02)
+    // Fields carry the checkpoint names: RegisterComponents registers them, and module.to() swaps them in place.
+    private readonly Parameter weight;
+    private readonly Parameter bias;
+
+    public Conv1D(long inFeatures, long outFeatures, Device? device, ScalarType dtype, double initStd = 0.02) : base(nameof(Conv1D))
     {
-        Weight = RegisterParameter("weight", Tensor.Empty([inFeatures, outFeatures], dtype, device).Normal_(0, initStd));
-        Bias = RegisterParameter("bias", Tensor.Zeros([outFeatures], dtype, device));
+        using (no_grad())
+        {
+            weight = new Parameter(empty([inFeatures, outFeatures], dtype, device).normal_(0, initStd));
+            bias = new Parameter(zeros([outFeatures], dtype, device));
+        }
+        RegisterComponents();
     }
 
-    public Tensor Weight { get; }
+    public Parameter Weight => weight;
 
-    public Tensor Bias { get; }
+    public Parameter Bias => bias;
 
     // (B, T, in) -> (B, T, out)
-    public Tensor Forward(Tensor x) => x.MatMul(Weight).Add(Bias);
+    public override Tensor forward(Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        return addmm(bias, x.view(-1, x.shape[^1]), weight, beta: 1, alpha: 1).view([.. x.shape[..^1], weight.shape[1]]);
+    }
 }

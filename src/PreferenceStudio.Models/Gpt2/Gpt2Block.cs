@@ -1,29 +1,33 @@
-using PreferenceStudio.Torch;
-using PreferenceStudio.Torch.NN;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace PreferenceStudio.Models.Gpt2;
 
 /// <summary>Pre-norm transformer block: x + attn(ln_1(x)), then x + mlp(ln_2(x)).</summary>
-public sealed class Gpt2Block : Module
+public sealed class Gpt2Block : nn.Module
 {
-    public Gpt2Block(Gpt2Config config, int layer, Device? device, ScalarType dtype)
+    private readonly LayerNorm ln_1;
+    private readonly Gpt2Attention attn;
+    private readonly LayerNorm ln_2;
+    private readonly Gpt2Mlp mlp;
+
+    public Gpt2Block(Gpt2Config config, int layer, Device? device, ScalarType dtype) : base(nameof(Gpt2Block))
     {
         ArgumentNullException.ThrowIfNull(config);
-        Ln1 = RegisterModule("ln_1", new LayerNorm(config.NEmbd, config.LayerNormEpsilon, device: device, dtype: dtype));
-        Attn = RegisterModule("attn", new Gpt2Attention(config, layer, device, dtype));
-        Ln2 = RegisterModule("ln_2", new LayerNorm(config.NEmbd, config.LayerNormEpsilon, device: device, dtype: dtype));
-        Mlp = RegisterModule("mlp", new Gpt2Mlp(config, device, dtype));
+        ln_1 = nn.LayerNorm(config.NEmbd, config.LayerNormEpsilon, device: device, dtype: dtype);
+        attn = new Gpt2Attention(config, layer, device, dtype);
+        ln_2 = nn.LayerNorm(config.NEmbd, config.LayerNormEpsilon, device: device, dtype: dtype);
+        mlp = new Gpt2Mlp(config, device, dtype);
+        RegisterComponents();
     }
 
-    public LayerNorm Ln1 { get; }
-    public Gpt2Attention Attn { get; }
-    public LayerNorm Ln2 { get; }
-    public Gpt2Mlp Mlp { get; }
+    public Gpt2Attention Attn => attn;
 
     // (B, T, C) -> (B, T, C)
-    public Tensor Forward(Tensor x, Tensor? keepMask, KVCache? cache)
+    public Tensor forward(Tensor x, Tensor? keepMask, KVCache? cache)
     {
-        x = x + Attn.Forward(Ln1.Forward(x), keepMask, cache);
-        return x + Mlp.Forward(Ln2.Forward(x));
+        x = x + attn.forward(ln_1.forward(x), keepMask, cache);
+        return x + mlp.forward(ln_2.forward(x));
     }
 }

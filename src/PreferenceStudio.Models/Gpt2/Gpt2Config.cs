@@ -19,6 +19,9 @@ public sealed record Gpt2Config
     public long BosTokenId { get; init; } = 50256;
     public long EosTokenId { get; init; } = 50256;
 
+    /// <summary>How attention is computed (not part of config.json, as attn_implementation is not).</summary>
+    public AttentionImplementation Attention { get; init; }
+
     public long InnerSize => NInner ?? 4 * NEmbd;
 
     public static Gpt2Config FromJson(JsonObject c)

@@ -1,56 +1,68 @@
 using System.Text.Json.Nodes;
-using PreferenceStudio.Torch;
-using PreferenceStudio.Torch.NN;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace PreferenceStudio.Models.Gpt2;
 
 /// <summary>The trunk: token and learned position embeddings, the blocks, the final layer norm ("transformer.*").</summary>
-public sealed class Gpt2Model : Module
+public sealed class Gpt2Model : nn.Module
 {
-    private readonly Gpt2Config config;
+    private readonly Embedding wte;
+    private readonly Embedding wpe;
+    private readonly Dropout drop;
+    private readonly ModuleList<Gpt2Block> h;
+    private readonly LayerNorm ln_f;
 
-    public Gpt2Model(Gpt2Config config, Device? device, ScalarType dtype)
+    public Gpt2Model(Gpt2Config config, Device? device, ScalarType dtype) : base(nameof(Gpt2Model))
     {
         ArgumentNullException.ThrowIfNull(config);
-        this.config = config;
-        Wte = RegisterModule("wte", new Embedding(config.VocabSize, config.NEmbd, device, dtype, initStd: 0.02));
-        Wpe = RegisterModule("wpe", new Embedding(config.NPositions, config.NEmbd, device, dtype, initStd: 0.01));
-        H = RegisterModule("h", new ModuleList<Gpt2Block>(Enumerable.Range(0, config.NLayer).Select(i => new Gpt2Block(config, i, device, dtype))));
-        LnF = RegisterModule("ln_f", new LayerNorm(config.NEmbd, config.LayerNormEpsilon, device: device, dtype: dtype));
+        wte = nn.Embedding(config.VocabSize, config.NEmbd, device: device, dtype: dtype);
+        wpe = nn.Embedding(config.NPositions, config.NEmbd, device: device, dtype: dtype);
+        // The weight getters hand out new tensor wrappers: let a scope free them.
+        using (NewDisposeScope())
+        using (no_grad())
+        {
+            wte.weight!.normal_(0, 0.02);
+            wpe.weight!.normal_(0, 0.01);
+        }
+        drop = nn.Dropout(config.EmbdPdrop);
+        h = new ModuleList<Gpt2Block>([.. Enumerable.Range(0, config.NLayer).Select(i => new Gpt2Block(config, i, device, dtype))]);
+        ln_f = nn.LayerNorm(config.NEmbd, config.LayerNormEpsilon, device: device, dtype: dtype);
+        RegisterComponents();
     }
 
-    public Embedding Wte { get; }
-    public Embedding Wpe { get; }
-    public ModuleList<Gpt2Block> H { get; }
-    public LayerNorm LnF { get; }
+    public Embedding Wte => wte;
 
-    public Tensor Forward(Tensor inputIds, Tensor positionIds, Tensor? keepMask, KVCache? cache)
+    public ModuleList<Gpt2Block> H => h;
+
+    public Tensor forward(Tensor inputIds, Tensor positionIds, Tensor? keepMask, KVCache? cache)
     {
-        var x = Wte.Forward(inputIds) + Wpe.Forward(positionIds);      // (B, T, C)
-        x = Functional.Dropout(x, config.EmbdPdrop, Training);
-        foreach (var block in H.Items) x = block.Forward(x, keepMask, cache);
-        return LnF.Forward(x);                                         // (B, T, C)
+        var x = drop.forward(wte.forward(inputIds) + wpe.forward(positionIds));  // (B, T, C)
+        foreach (var block in h) x = block.forward(x, keepMask, cache);
+        return ln_f.forward(x);                                                 // (B, T, C)
     }
 }
 
 /// <summary>GPT-2 with its language-model head (Hugging Face GPT2LMHeadModel, same tensor names).</summary>
 public sealed class Gpt2LMHeadModel : CausalLM
 {
-    public Gpt2LMHeadModel(Gpt2Config config, Device? device = null, ScalarType dtype = ScalarType.Float32)
+    private readonly Gpt2Model transformer;
+    private readonly Linear? lm_head;  // null when tied: the head is then wte's weight
+
+    public Gpt2LMHeadModel(Gpt2Config config, Device? device = null, ScalarType dtype = ScalarType.Float32) : base(nameof(Gpt2LMHeadModel))
     {
         ArgumentNullException.ThrowIfNull(config);
         Config = config;
-        Transformer = RegisterModule("transformer", new Gpt2Model(config, device, dtype));
+        transformer = new Gpt2Model(config, device, dtype);
         if (!config.TieWordEmbeddings)
-            LmHeadLayer = RegisterModule("lm_head", new Linear(config.NEmbd, config.VocabSize, bias: false, device, dtype));
+            lm_head = nn.Linear(config.NEmbd, config.VocabSize, hasBias: false, device: device, dtype: dtype);
+        RegisterComponents();
     }
 
     public Gpt2Config Config { get; }
 
-    public Gpt2Model Transformer { get; }
-
-    /// <summary>Null when tied: the head is then wte's weight.</summary>
-    public Linear? LmHeadLayer { get; }
+    public Gpt2Model Transformer => transformer;
 
     public override string ModelType => "gpt2";
     public override int NumLayers => Config.NLayer;
@@ -61,11 +73,11 @@ public sealed class Gpt2LMHeadModel : CausalLM
     {
         ArgumentNullException.ThrowIfNull(inputIds);
         positionIds ??= PositionIds(inputIds, attentionMask, cache?.Length ?? 0);
-        return Transformer.Forward(inputIds, positionIds, AttentionKeepMask(attentionMask), cache);
+        return transformer.forward(inputIds, positionIds, AttentionKeepMask(attentionMask), cache);
     }
 
     // (B, T, C) -> (B, T, V)
-    public override Tensor LmHead(Tensor hidden) => Functional.Linear(hidden, LmHeadLayer?.Weight ?? Transformer.Wte.Weight);
+    public override Tensor LmHead(Tensor hidden) => nn.functional.linear(hidden, (lm_head?.weight ?? transformer.Wte.weight)!);
 
     public override JsonObject ToConfigJson() => Config.ToJson();
 
@@ -73,6 +85,7 @@ public sealed class Gpt2LMHeadModel : CausalLM
     // attn.bias / attn.masked_bias, which this implementation computes instead of storing.
     protected override IReadOnlyDictionary<string, Tensor> RenameCheckpointKeys(Dictionary<string, Tensor> tensors)
     {
+        ArgumentNullException.ThrowIfNull(tensors);
         var renamed = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (var (name, t) in tensors)
         {

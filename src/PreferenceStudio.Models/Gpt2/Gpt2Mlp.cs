@@ -1,26 +1,26 @@
-using PreferenceStudio.Torch;
-using PreferenceStudio.Torch.NN;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace PreferenceStudio.Models.Gpt2;
 
 /// <summary>Position-wise feed-forward: C → 4C → GELU (tanh form, "gelu_new") → C.</summary>
-public sealed class Gpt2Mlp : Module
+public sealed class Gpt2Mlp : nn.Module<Tensor, Tensor>
 {
-    private readonly Gpt2Config config;
+    private readonly Conv1D c_fc;
+    private readonly Conv1D c_proj;
+    private readonly Dropout dropout;
 
-    public Gpt2Mlp(Gpt2Config config, Device? device, ScalarType dtype)
+    public Gpt2Mlp(Gpt2Config config, Device? device, ScalarType dtype) : base(nameof(Gpt2Mlp))
     {
         ArgumentNullException.ThrowIfNull(config);
-        this.config = config;
-        CFc = RegisterModule("c_fc", new Conv1D(config.NEmbd, config.InnerSize, device, dtype));
-        CProj = RegisterModule("c_proj", new Conv1D(config.InnerSize, config.NEmbd, device, dtype, 0.02 / Math.Sqrt(2 * config.NLayer)));
+        c_fc = new Conv1D(config.NEmbd, config.InnerSize, device, dtype);
+        c_proj = new Conv1D(config.InnerSize, config.NEmbd, device, dtype, 0.02 / Math.Sqrt(2 * config.NLayer));
+        dropout = nn.Dropout(config.ResidPdrop);
+        RegisterComponents();
     }
 
-    public Conv1D CFc { get; }
-
-    public Conv1D CProj { get; }
-
     // (B, T, C) -> (B, T, C)
-    public Tensor Forward(Tensor x) =>
-        Functional.Dropout(CProj.Forward(CFc.Forward(x).Gelu(tanhApproximation: true)), config.ResidPdrop, Training);
+    public override Tensor forward(Tensor x) =>
+        dropout.forward(c_proj.forward(nn.functional.gelu(c_fc.forward(x), GELU.Approximate.tanh)));
 }

@@ -23,6 +23,9 @@ public sealed record LlamaConfig
     public long BosTokenId { get; init; } = 1;
     public long EosTokenId { get; init; } = 2;
 
+    /// <summary>How attention is computed (not part of config.json, as attn_implementation is not).</summary>
+    public AttentionImplementation Attention { get; init; }
+
     public long HeadDim => HeadDimOverride ?? HiddenSize / NumAttentionHeads;
 
     /// <summary>Qwen2 always has q, k, v biases and no o_proj bias; Llama has attention_bias for all four.</summary>

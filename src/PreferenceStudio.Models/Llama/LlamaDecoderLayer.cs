@@ -1,29 +1,30 @@
-using PreferenceStudio.Torch;
-using PreferenceStudio.Torch.NN;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace PreferenceStudio.Models.Llama;
 
 /// <summary>Pre-norm block with RMSNorm: x + attn(norm(x)), then x + mlp(norm(x)).</summary>
-public sealed class LlamaDecoderLayer : Module
+public sealed class LlamaDecoderLayer : nn.Module
 {
-    public LlamaDecoderLayer(LlamaConfig config, int layer, Device? device, ScalarType dtype)
+    private readonly LlamaAttention self_attn;
+    private readonly LlamaMlp mlp;
+    private readonly LlamaRMSNorm input_layernorm;
+    private readonly LlamaRMSNorm post_attention_layernorm;
+
+    public LlamaDecoderLayer(LlamaConfig config, int layer, Device? device, ScalarType dtype) : base(nameof(LlamaDecoderLayer))
     {
         ArgumentNullException.ThrowIfNull(config);
-        SelfAttn = RegisterModule("self_attn", new LlamaAttention(config, layer, device, dtype));
-        Mlp = RegisterModule("mlp", new LlamaMlp(config, device, dtype));
-        InputLayernorm = RegisterModule("input_layernorm", new RMSNorm(config.HiddenSize, config.RmsNormEps, device, dtype));
-        PostAttentionLayernorm = RegisterModule("post_attention_layernorm", new RMSNorm(config.HiddenSize, config.RmsNormEps, device, dtype));
+        self_attn = new LlamaAttention(config, layer, device, dtype);
+        mlp = new LlamaMlp(config, device, dtype);
+        input_layernorm = new LlamaRMSNorm(config.HiddenSize, config.RmsNormEps, device, dtype);
+        post_attention_layernorm = new LlamaRMSNorm(config.HiddenSize, config.RmsNormEps, device, dtype);
+        RegisterComponents();
     }
 
-    public LlamaAttention SelfAttn { get; }
-    public LlamaMlp Mlp { get; }
-    public RMSNorm InputLayernorm { get; }
-    public RMSNorm PostAttentionLayernorm { get; }
-
     // (B, T, C) -> (B, T, C)
-    public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor? keepMask, KVCache? cache)
+    public Tensor forward(Tensor x, Tensor cos, Tensor sin, Tensor? keepMask, KVCache? cache)
     {
-        x = x + SelfAttn.Forward(InputLayernorm.Forward(x), cos, sin, keepMask, cache);
-        return x + Mlp.Forward(PostAttentionLayernorm.Forward(x));
+        x = x + self_attn.forward(input_layernorm.forward(x), cos, sin, keepMask, cache);
+        return x + mlp.forward(post_attention_layernorm.forward(x));
     }
 }

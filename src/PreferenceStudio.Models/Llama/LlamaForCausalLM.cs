@@ -1,55 +1,61 @@
 using System.Text.Json.Nodes;
-using PreferenceStudio.Torch;
-using PreferenceStudio.Torch.NN;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace PreferenceStudio.Models.Llama;
 
 /// <summary>The trunk ("model.*"): token embeddings, decoder layers, final RMSNorm.</summary>
-public sealed class LlamaModel : Module
+public sealed class LlamaModel : nn.Module
 {
     private readonly LlamaConfig config;
+    private readonly Embedding embed_tokens;
+    private readonly ModuleList<LlamaDecoderLayer> layers;
+    private readonly LlamaRMSNorm norm;
 
-    public LlamaModel(LlamaConfig config, Device? device, ScalarType dtype)
+    public LlamaModel(LlamaConfig config, Device? device, ScalarType dtype) : base(nameof(LlamaModel))
     {
         ArgumentNullException.ThrowIfNull(config);
         this.config = config;
-        EmbedTokens = RegisterModule("embed_tokens", new Embedding(config.VocabSize, config.HiddenSize, device, dtype, initStd: 0.02));
-        Layers = RegisterModule("layers", new ModuleList<LlamaDecoderLayer>(
-            Enumerable.Range(0, config.NumHiddenLayers).Select(i => new LlamaDecoderLayer(config, i, device, dtype))));
-        Norm = RegisterModule("norm", new RMSNorm(config.HiddenSize, config.RmsNormEps, device, dtype));
+        embed_tokens = nn.Embedding(config.VocabSize, config.HiddenSize, device: device, dtype: dtype);
+        using (NewDisposeScope())  // the weight getter hands out a new tensor wrapper: let the scope free it
+        using (no_grad())
+            embed_tokens.weight!.normal_(0, 0.02);
+        layers = new ModuleList<LlamaDecoderLayer>([.. Enumerable.Range(0, config.NumHiddenLayers).Select(i => new LlamaDecoderLayer(config, i, device, dtype))]);
+        norm = new LlamaRMSNorm(config.HiddenSize, config.RmsNormEps, device, dtype);
+        RegisterComponents();
     }
 
-    public Embedding EmbedTokens { get; }
-    public ModuleList<LlamaDecoderLayer> Layers { get; }
-    public RMSNorm Norm { get; }
+    public Embedding EmbedTokens => embed_tokens;
 
-    public Tensor Forward(Tensor inputIds, Tensor positionIds, Tensor? keepMask, KVCache? cache)
+    public Tensor forward(Tensor inputIds, Tensor positionIds, Tensor? keepMask, KVCache? cache)
     {
-        var x = EmbedTokens.Forward(inputIds);                                                     // (B, T, C)
-        var (cos, sin) = RotaryEmbedding.Tables(positionIds, config.HeadDim, config.RopeTheta, x.DType, config.RopeScaling); // (B, 1, T, D)
-        foreach (var layer in Layers.Items) x = layer.Forward(x, cos, sin, keepMask, cache);
-        return Norm.Forward(x);                                                                    // (B, T, C)
+        var x = embed_tokens.forward(inputIds);                                                    // (B, T, C)
+        var (cos, sin) = RotaryEmbedding.Tables(positionIds, config.HeadDim, config.RopeTheta, x.dtype, config.RopeScaling); // (B, 1, T, D)
+        foreach (var layer in layers) x = layer.forward(x, cos, sin, keepMask, cache);
+        return norm.forward(x);                                                                   // (B, T, C)
     }
 }
 
 /// <summary>Llama / Qwen2 / Mistral-style decoder with its LM head (Hugging Face LlamaForCausalLM names).</summary>
 public sealed class LlamaForCausalLM : CausalLM
 {
-    public LlamaForCausalLM(LlamaConfig config, Device? device = null, ScalarType dtype = ScalarType.Float32)
+    private readonly LlamaModel model;
+    private readonly Linear? lm_head;  // null when tied (Qwen2-0.5B, Llama-3.2-1B): the head is then embed_tokens' weight
+
+    public LlamaForCausalLM(LlamaConfig config, Device? device = null, ScalarType dtype = ScalarType.Float32) : base(nameof(LlamaForCausalLM))
     {
         ArgumentNullException.ThrowIfNull(config);
         Config = config;
-        Model = RegisterModule("model", new LlamaModel(config, device, dtype));
+        model = new LlamaModel(config, device, dtype);
         if (!config.TieWordEmbeddings)
-            LmHeadLayer = RegisterModule("lm_head", new Linear(config.HiddenSize, config.VocabSize, bias: false, device, dtype));
+            lm_head = nn.Linear(config.HiddenSize, config.VocabSize, hasBias: false, device: device, dtype: dtype);
+        RegisterComponents();
     }
 
     public LlamaConfig Config { get; }
 
-    public LlamaModel Model { get; }
-
-    /// <summary>Null when tied (Qwen2-0.5B, Llama-3.2-1B): the head is then embed_tokens' weight.</summary>
-    public Linear? LmHeadLayer { get; }
+    public LlamaModel Model => model;
 
     public override string ModelType => Config.ModelType;
     public override int NumLayers => Config.NumHiddenLayers;
@@ -60,11 +66,11 @@ public sealed class LlamaForCausalLM : CausalLM
     {
         ArgumentNullException.ThrowIfNull(inputIds);
         positionIds ??= PositionIds(inputIds, attentionMask, cache?.Length ?? 0);
-        return Model.Forward(inputIds, positionIds, AttentionKeepMask(attentionMask), cache);
+        return model.forward(inputIds, positionIds, AttentionKeepMask(attentionMask), cache);
     }
 
     // (B, T, C) -> (B, T, V)
-    public override Tensor LmHead(Tensor hidden) => Functional.Linear(hidden, LmHeadLayer?.Weight ?? Model.EmbedTokens.Weight);
+    public override Tensor LmHead(Tensor hidden) => nn.functional.linear(hidden, (lm_head?.weight ?? model.EmbedTokens.weight)!);
 
     public override JsonObject ToConfigJson() => Config.ToJson();
 

@@ -1,23 +1,25 @@
-using PreferenceStudio.Torch;
-using PreferenceStudio.Torch.NN;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace PreferenceStudio.Models.Llama;
 
 /// <summary>SwiGLU feed-forward (Shazeer 2020): down(silu(gate(x)) * up(x)).</summary>
-public sealed class LlamaMlp : Module
+public sealed class LlamaMlp : nn.Module<Tensor, Tensor>
 {
-    public LlamaMlp(LlamaConfig config, Device? device, ScalarType dtype)
+    private readonly Linear gate_proj;
+    private readonly Linear up_proj;
+    private readonly Linear down_proj;
+
+    public LlamaMlp(LlamaConfig config, Device? device, ScalarType dtype) : base(nameof(LlamaMlp))
     {
         ArgumentNullException.ThrowIfNull(config);
-        GateProj = RegisterModule("gate_proj", new Linear(config.HiddenSize, config.IntermediateSize, false, device, dtype));
-        UpProj = RegisterModule("up_proj", new Linear(config.HiddenSize, config.IntermediateSize, false, device, dtype));
-        DownProj = RegisterModule("down_proj", new Linear(config.IntermediateSize, config.HiddenSize, false, device, dtype));
+        gate_proj = nn.Linear(config.HiddenSize, config.IntermediateSize, false, device, dtype);
+        up_proj = nn.Linear(config.HiddenSize, config.IntermediateSize, false, device, dtype);
+        down_proj = nn.Linear(config.IntermediateSize, config.HiddenSize, false, device, dtype);
+        RegisterComponents();
     }
 
-    public Linear GateProj { get; }
-    public Linear UpProj { get; }
-    public Linear DownProj { get; }
-
     // (B, T, C) -> (B, T, C)
-    public Tensor Forward(Tensor x) => DownProj.Forward(GateProj.Forward(x).Silu() * UpProj.Forward(x));
+    public override Tensor forward(Tensor x) => down_proj.forward(nn.functional.silu(gate_proj.forward(x)) * up_proj.forward(x));
 }

@@ -8,7 +8,7 @@ using PreferenceStudio.Core.Training;
 using PreferenceStudio.Integration.Tests.Web;
 using PreferenceStudio.Jobs.Training;
 using PreferenceStudio.Models;
-using PreferenceStudio.Torch;
+using static TorchSharp.torch;
 using PreferenceStudio.Training;
 using PreferenceStudio.Web.Seeding;
 
@@ -108,9 +108,9 @@ public class RewardModelJobTests : WebAppTest
         version.MetricsJson.ShouldContain("eval_rewards/accuracies");
         using var model = RewardModel.FromPretrained(Path.Combine(_store, version.CheckpointPath));
         File.Exists(Path.Combine(_store, version.CheckpointPath, "tokenizer.json")).ShouldBeTrue();
-        using var scope = DisposeScope.Enter();
-        using var noGrad = TorchRuntime.NoGrad();
-        model.Rewards(Tensor.From([5L, 6, 7], [1, 3]), Tensor.From([1L, 1, 1], [1, 3])).Shape.ShouldBe([1L]);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        model.Rewards(tensor(new[] { 5L, 6, 7 }, [1, 3]), tensor(new[] { 1L, 1, 1 }, [1, 3])).shape.ShouldBe([1L]);
     }
 
     [Fact]

@@ -1,8 +1,9 @@
 using System.Buffers.Binary;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-namespace PreferenceStudio.Torch.Serialization;
+using static TorchSharp.torch;
+
+namespace PreferenceStudio.Models.Checkpoints;
 
 /// <summary>Where one tensor lies in a safetensors file.</summary>
 public sealed record SafeTensorInfo(string Name, ScalarType DType, long[] Shape, long Begin, long End);
@@ -10,6 +11,7 @@ public sealed record SafeTensorInfo(string Name, ScalarType DType, long[] Shape,
 /// <summary>
 /// The safetensors format (Hugging Face): an 8-byte little-endian header length, a JSON header mapping names to
 /// dtype, shape and [begin, end) byte offsets into the data section, then the raw row-major little-endian data.
+/// Written with the "format": "pt" metadata that transformers' loader checks for.
 /// </summary>
 public static class SafeTensors
 {
@@ -17,10 +19,11 @@ public static class SafeTensors
     {
         ["F64"] = ScalarType.Float64, ["F32"] = ScalarType.Float32, ["F16"] = ScalarType.Float16,
         ["BF16"] = ScalarType.BFloat16, ["I64"] = ScalarType.Int64, ["I32"] = ScalarType.Int32,
-        ["I16"] = ScalarType.Int16, ["I8"] = ScalarType.Int8, ["U8"] = ScalarType.UInt8, ["BOOL"] = ScalarType.Bool,
+        ["I16"] = ScalarType.Int16, ["I8"] = ScalarType.Int8, ["U8"] = ScalarType.Byte, ["BOOL"] = ScalarType.Bool,
     };
 
-    private static string Code(ScalarType t) => DTypes.First(kv => kv.Value == t).Key;
+    private static string Code(ScalarType t) =>
+        DTypes.FirstOrDefault(kv => kv.Value == t).Key ?? throw new NotSupportedException($"safetensors has no code for {t}");
 
     /// <summary>The header: tensor locations (relative to the data section) and the data section's start.</summary>
     public static (IReadOnlyList<SafeTensorInfo> Tensors, long DataStart, IReadOnlyDictionary<string, string> Metadata) ReadHeader(string path)
@@ -48,16 +51,18 @@ public static class SafeTensors
                 throw new InvalidDataException($"{path}: tensor '{name}' has unsupported dtype {dtypeCode}");
             var shape = node["shape"]!.AsArray().Select(s => s!.GetValue<long>()).ToArray();
             var offsets = node["data_offsets"]!.AsArray().Select(s => s!.GetValue<long>()).ToArray();
-            var expected = shape.Aggregate(1L, (a, b) => a * b) * dtype.ElementSize();
-            if (offsets.Length != 2 || offsets[1] - offsets[0] != expected)
-                throw new InvalidDataException($"{path}: tensor '{name}' offsets do not match its shape and dtype");
+            var expected = shape.Aggregate(1L, (a, b) => a * b) * ElementSize(dtype);
+            if (offsets.Length != 2 || offsets[1] - offsets[0] != expected || dataEnd(offsets) > file.Length - 8 - length)
+                throw new InvalidDataException($"{path}: tensor '{name}' offsets do not match its shape and dtype or the file's size");
             tensors.Add(new SafeTensorInfo(name, dtype, shape, offsets[0], offsets[1]));
         }
         return (tensors, 8 + length, metadata);
+
+        static long dataEnd(long[] offsets) => offsets.Length == 2 ? offsets[1] : 0;
     }
 
     /// <summary>Reads every tensor (or those <paramref name="select"/> keeps) onto a device, optionally casting
-    /// floating-point tensors to <paramref name="dtype"/>. The caller owns the tensors.</summary>
+    /// floating-point tensors to <paramref name="dtype"/>. The caller owns the tensors (they are in no dispose scope).</summary>
     public static Dictionary<string, Tensor> Load(string path, Device? device = null, ScalarType? dtype = null, Func<string, bool>? select = null)
     {
         var (infos, dataStart, _) = ReadHeader(path);
@@ -69,14 +74,12 @@ public static class SafeTensors
             var bytes = new byte[info.End - info.Begin];
             file.Position = dataStart + info.Begin;
             file.ReadExactly(bytes);
-            var tensor = Tensor.FromBytes(bytes, info.DType, info.Shape, device);
-            if (dtype is { } want && info.DType.IsFloatingPoint() && info.DType != want)
-            {
-                var cast = tensor.To(want);
-                tensor.Dispose();
-                tensor = cast;
-            }
-            result[info.Name] = tensor;
+            using var scope = NewDisposeScope();
+            var tensor = empty(info.Shape, info.DType, CPU);
+            tensor.bytes = bytes;
+            if (dtype is { } want && is_floating_point(tensor) && info.DType != want) tensor = tensor.to(want);
+            if (device is not null && device.type != TorchSharp.DeviceType.CPU) tensor = tensor.to(device);
+            result[info.Name] = tensor.DetachFromDisposeScope();
         }
         return result;
     }
@@ -93,11 +96,11 @@ public static class SafeTensors
         foreach (var name in names)
         {
             var t = tensors[name];
-            var size = t.NumEl * t.DType.ElementSize();
+            var size = t.numel() * ElementSize(t.dtype);
             header[name] = new JsonObject
             {
-                ["dtype"] = Code(t.DType),
-                ["shape"] = new JsonArray(t.Shape.Select(s => (JsonNode?)JsonValue.Create(s)).ToArray()),
+                ["dtype"] = Code(t.dtype),
+                ["shape"] = new JsonArray(t.shape.Select(s => (JsonNode?)JsonValue.Create(s)).ToArray()),
                 ["data_offsets"] = new JsonArray(offset, offset + size),
             };
             offset += size;
@@ -110,6 +113,19 @@ public static class SafeTensors
         file.Write(lengthBytes);
         file.Write(json);
         for (var i = json.Length; i < padded; i++) file.WriteByte((byte)' ');
-        foreach (var name in names) file.Write(tensors[name].ToBytes());
+        foreach (var name in names)
+        {
+            using var scope = NewDisposeScope();
+            file.Write(tensors[name].detach().cpu().contiguous().bytes);
+        }
     }
+
+    public static long ElementSize(ScalarType dtype) => dtype switch
+    {
+        ScalarType.Float64 or ScalarType.Int64 => 8,
+        ScalarType.Float32 or ScalarType.Int32 => 4,
+        ScalarType.Float16 or ScalarType.BFloat16 or ScalarType.Int16 => 2,
+        ScalarType.Int8 or ScalarType.Byte or ScalarType.Bool => 1,
+        _ => throw new NotSupportedException($"no safetensors element size for {dtype}"),
+    };
 }

@@ -1,0 +1,20 @@
+namespace PreferenceStudio.Training;
+
+/// <summary>
+/// Where and how often a trainer writes resumable checkpoints, as Hugging Face's Trainer does (output_dir,
+/// save_steps, save_total_limit, resume_from_checkpoint): Folder/checkpoint-{step}, each a loadable model plus the
+/// optimizer, the step, the metrics so far and the random generator's state.
+/// </summary>
+public sealed record TrainingCheckpoints(string Folder, int SaveSteps, int SaveTotalLimit = 2, string? ResumeFrom = null)
+{
+    public const string Prefix = "checkpoint-";
+
+    /// <summary>The newest checkpoint-{step} folder under <paramref name="folder"/> that is complete, or null.</summary>
+    public static string? Latest(string folder) =>
+        Directory.Exists(folder)
+            ? Directory.EnumerateDirectories(folder, Prefix + "*")
+                .Where(d => File.Exists(Path.Combine(d, RewardCheckpoint.StateFile)))
+                .Select(d => (Dir: d, Step: long.TryParse(Path.GetFileName(d)[Prefix.Length..], out var s) ? s : -1))
+                .Where(x => x.Step >= 0).OrderByDescending(x => x.Step).Select(x => x.Dir).FirstOrDefault()
+            : null;
+}
