@@ -11,7 +11,18 @@ public sealed record TorchOptions
     /// <summary>"auto" (cuda when libtorch sees a GPU, else cpu), "cpu", "cuda" or "cuda:N".</summary>
     public string Device { get; init; } = "auto";
 
+    /// <summary>libtorch's intra-op threads; 0 keeps its default (one per core). On a node shared with other work, 1
+    /// avoids OpenMP threads spin-waiting for each other (docs/torch.md, Speed).</summary>
+    public int Threads { get; init; }
+
     public torch.Device ResolveDevice() => TorchDevices.Resolve(Device);
+
+    /// <summary>Sets the intra-op thread count process-wide, when <see cref="Threads"/> asks for one.</summary>
+    public void ApplyThreads()
+    {
+        if (Threads < 0) throw new ArgumentException($"Torch:Threads must be 0 (libtorch's default) or more, got {Threads}");
+        if (Threads > 0) set_num_threads(Threads);
+    }
 }
 
 public static class TorchDevices

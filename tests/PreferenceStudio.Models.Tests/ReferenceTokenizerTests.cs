@@ -31,4 +31,21 @@ public class ReferenceTokenizerTests
         Tokenizer.Encode(text).ShouldBe(expected);
         Tokenizer.Decode(expected).ShouldBe(text);
     }
+
+    [Theory]
+    [MemberData(nameof(Expected))]
+    public void The_embedded_ids_are_what_Hugging_Face_tokenizers_gives_today(string text, long[] expected)
+    {
+        // The same Rust library, live, through Tokenizers.DotNet 1.4.1: the embedded ids still stand.
+        var path = Path.Combine(Path.GetTempPath(), $"ps-tokenizer-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, BpeTrainer.TrainTokenizerJson(TinyCheckpoints.Corpus(), 61, TinyCheckpoints.SpecialTokens));
+        try
+        {
+            new Tokenizers.DotNet.Tokenizer(path).Encode(text).Select(id => (long)id).ShouldBe(expected);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }

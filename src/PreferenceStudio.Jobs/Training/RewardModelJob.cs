@@ -63,6 +63,7 @@ public sealed class RewardModelJob(
             throw new InvalidOperationException($"The project has {pairs.Count} preference pair(s); a reward model needs at least 2. Label pairwise or ranking tasks first.");
         var (train, eval) = Split(pairs, config.EvalShare, config.Trainer.Seed);
 
+        torchOptions.Value.ApplyThreads();
         TorchSharp.torch.manual_seed((long)config.Trainer.Seed);
         using var model = RewardModel.OnTopOf(CausalLM.FromPretrained(baseFolder, torchOptions.Value.ResolveDevice()));
         var trainer = new RewardTrainer(model, config.Trainer);
