@@ -1,4 +1,5 @@
-"""The benchmark of Program.cs in PyTorch, on the same libtorch (Debian's python3-torch 1.13.1), for comparison.
+"""The benchmark of Program.cs in PyTorch (Debian's python3-torch 1.13.1, the PyTorch installable here; the C# side runs
+TorchSharp's libtorch 2.10), for comparison.
 
 Same GPT-2 architecture (pre-norm blocks, fused c_attn, gelu tanh, tied head), same sizes, same timing rule
 (fastest of the runs after two warm-ups). Not used by any test.  Run: python3 bench/PreferenceStudio.Bench/reference.py
