@@ -18,7 +18,8 @@ version=GLIBCXX_3.4.32
 symbol=_ZSt21ios_base_library_initv
 shim=libps_iosinit.so
 
-libstdcxx="${PS_LIBSTDCXX:-$(ldconfig -p | awk '/libstdc\+\+\.so\.6 .*x86-64/ { print $NF; exit }')}"
+ldconfig="$(command -v ldconfig || echo /sbin/ldconfig)"  # not on a non-root user's PATH on Debian
+libstdcxx="${PS_LIBSTDCXX:-$("$ldconfig" -p | awk '/libstdc\+\+\.so\.6 .*x86-64/ { print $NF; exit }')}"
 [[ -f "$libstdcxx" ]] || { echo "torchsharp-compat: libstdc++.so.6 not found (ldconfig -p)" >&2; exit 1; }
 if grep -qa "$version" "$libstdcxx"; then
   [[ "${1:-}" == --needed ]] && exit 1

@@ -88,7 +88,7 @@ public sealed class TorchSharpCompatTests : IDisposable
     }
 
     private static string LoaderLibstdcxx() =>
-        Run("ldconfig", "-p").Output.Split('\n').First(l => l.Contains("libstdc++.so.6 ", StringComparison.Ordinal) && l.Contains("x86-64", StringComparison.Ordinal))
+        Run(File.Exists("/sbin/ldconfig") ? "/sbin/ldconfig" : "ldconfig", "-p").Output.Split('\n').First(l => l.Contains("libstdc++.so.6 ", StringComparison.Ordinal) && l.Contains("x86-64", StringComparison.Ordinal))
             .Split("=> ")[1].Trim();
 
     private static string Hash(string path) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path)));
