@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Identity;
 using PreferenceStudio.Core.Accounts;
@@ -24,10 +23,7 @@ public static class WebExtensions
         builder.AddSignInThrottle();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
-        // Keys in PostgreSQL: a cookie or form token made by one web node is read by any other.
-        services.AddDataProtection()
-            .SetApplicationName("PreferenceStudio")
-            .PersistKeysToDbContext<PreferenceStudioDbContext>();
+        builder.AddDataProtectionKeys();
 
         services.AddIdentity<ApplicationUser, IdentityRole>(o =>
             {
