@@ -54,6 +54,7 @@ public static class WebExtensions
 
         services.AddScoped<SchedulerStatusQuery>();
         services.AddScoped<Accounts.AccountService>();
+        services.AddScoped<Accounts.PasswordSignIn>();
         services.AddScoped<Projects.PromptImporter>();
         services.AddScoped<Quality.ProjectQualityQuery>();
         services.AddScoped<Training.TrainingQuery>();

@@ -1,6 +1,11 @@
 using System.Net;
 using AngleSharp.Html.Parser;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using PreferenceStudio.Data;
 using PreferenceStudio.Core.Accounts;
 using PreferenceStudio.Integration.Tests.Web;
 using PreferenceStudio.Web.Security;
@@ -85,6 +90,51 @@ public sealed class SignInTests : WebAppTest
         (await App.CreateBrowser().SignInAsync(annotator.Email, annotator.Password)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
         await using var check = Database.CreateContext();
         (await check.Users.SingleAsync(u => u.Id == id)).AccessFailedCount.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task SignIn_UnknownEmailLockedAccountOrWrongPassword_EachCostsExactlyOnePasswordHashCheck()
+    {
+        var hasher = new CountingHasher();
+        await using var app = App.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<IPasswordHasher<ApplicationUser>>(hasher)));
+        var annotator = Account(Roles.Annotator);
+        await using (var db = Database.CreateContext())
+        {
+            var user = await db.Users.SingleAsync(u => u.Email == annotator.Email);
+            user.LockoutEnd = DateTimeOffset.UtcNow.AddMinutes(15);
+            await db.SaveChangesAsync();
+        }
+
+        var checks = new Dictionary<string, int>();
+        foreach (var (name, email, password) in new[]
+        {
+            ("unknown", "nobody@example.org", "not-the-password"),
+            ("locked", annotator.Email, annotator.Password),
+            ("wrong", Account(Roles.Researcher).Email, "not-the-password"),
+        })
+        {
+            hasher.Verifications = 0;
+            var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+            (await client.SignInAsync(email, password)).StatusCode.ShouldBe(HttpStatusCode.OK);
+            checks[name] = hasher.Verifications;
+        }
+
+        // The same work on every path, so response time does not tell which emails have a usable account.
+        checks.ShouldBe(new Dictionary<string, int> { ["unknown"] = 1, ["locked"] = 1, ["wrong"] = 1 });
+    }
+
+    private sealed class CountingHasher : IPasswordHasher<ApplicationUser>
+    {
+        private readonly PasswordHasher<ApplicationUser> _inner = new();
+        public int Verifications;
+
+        public string HashPassword(ApplicationUser user, string password) => _inner.HashPassword(user, password);
+
+        public PasswordVerificationResult VerifyHashedPassword(ApplicationUser user, string hashedPassword, string providedPassword)
+        {
+            Interlocked.Increment(ref Verifications);
+            return _inner.VerifyHashedPassword(user, hashedPassword, providedPassword);
+        }
     }
 
     private async Task<string> ErrorOfAsync(string email, string password)
