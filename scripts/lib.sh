@@ -60,6 +60,8 @@ build_solution() {
 
 # A private PostgreSQL cluster in .data/pg, listening on 127.0.0.1:$PS_PG_PORT. PostgreSQL refuses to run
 # as root, so as root the cluster belongs to the 'postgres' user that Debian's package creates.
+# A cluster this shell starts is remembered, so stop_private_postgres stops that one and nothing else.
+PS_PG_STARTED_HERE=0
 start_private_postgres() {
   local bin; bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
   [ -n "$bin" ] || die "PostgreSQL server binaries not found under /usr/lib/postgresql."
@@ -76,6 +78,7 @@ start_private_postgres() {
     fi
   fi
   local data="$data_root/pg" sockets="$data_root/pg-sockets"
+  PS_PG_CTL=("${run[@]}" "$bin/pg_ctl" -D "$data")
   "${run[@]}" mkdir -p "$sockets"
   if [ ! -s "$data/PG_VERSION" ]; then
     log "Creating a private PostgreSQL cluster in $data"
@@ -83,13 +86,28 @@ start_private_postgres() {
     "${run[@]}" "$bin/initdb" -D "$data" -U "$PS_PG_USER" --pwfile="$pwfile" --auth=scram-sha-256 -E UTF8 --locale=C.UTF-8 >/dev/null
     rm -f "$pwfile"
   fi
-  if ! "${run[@]}" "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+  if ! "${PS_PG_CTL[@]}" status >/dev/null 2>&1; then
+    # Another server on the port (most often another checkout's cluster) would make ours fail with PostgreSQL's
+    # "could not create any TCP/IP sockets": say what to do instead.
+    if (exec 3<>"/dev/tcp/127.0.0.1/$PS_PG_PORT") 2>/dev/null; then
+      die "127.0.0.1:$PS_PG_PORT is taken by another server (another checkout's PostgreSQL?): stop it, or run with PS_PG_PORT set to a free port."
+    fi
     log "Starting PostgreSQL on 127.0.0.1:$PS_PG_PORT"
-    "${run[@]}" "$bin/pg_ctl" -D "$data" -l "$data_root/postgres.log" -w -t 60 \
+    "${PS_PG_CTL[@]}" -l "$data_root/postgres.log" -w -t 60 \
       -o "-p $PS_PG_PORT -c listen_addresses=127.0.0.1 -k $sockets -c max_connections=200 -c fsync=on" start >/dev/null \
       || { tail -n 20 "$data_root/postgres.log" >&2; die "PostgreSQL did not start; its log is above."; }
+    PS_PG_STARTED_HERE=1
   fi
   export PS_PG_SERVER="Host=127.0.0.1;Port=$PS_PG_PORT;Username=$PS_PG_USER;Password=$PS_PG_PASSWORD"
+}
+
+# Stops the private cluster if this shell started it (./test, on exit), so that it does not hold its port after
+# the command ends. PS_PG_KEEP=1 keeps it running, e.g. to run single test projects against it afterwards.
+stop_private_postgres() {
+  [ "$PS_PG_STARTED_HERE" = 1 ] && [ "${PS_PG_KEEP:-0}" != 1 ] || return 0
+  log "Stopping the PostgreSQL this command started (PS_PG_KEEP=1 keeps it running)"
+  "${PS_PG_CTL[@]}" -m fast -w stop >/dev/null || true
+  PS_PG_STARTED_HERE=0
 }
 
 # ConnectionStrings:Default from the environment wins; otherwise the private cluster is the database.

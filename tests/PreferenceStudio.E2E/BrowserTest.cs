@@ -4,15 +4,31 @@ using PreferenceStudio.Web.Seeding;
 
 namespace PreferenceStudio.E2E;
 
-/// <summary>A fresh database, the app on Kestrel and Debian's chromium driven by Playwright (never downloaded).</summary>
+/// <summary>
+/// A fresh database, the app on Kestrel and Debian's chromium driven by Playwright (never downloaded). The app's real
+/// Content-Security-Policy is on: a page that needs something the policy does not allow fails its test.
+/// </summary>
 public abstract class BrowserTest : IAsyncLifetime
 {
+    private const string ReportViolations = """
+        document.addEventListener('securitypolicyviolation', e =>
+          window.__psCspViolation(`${e.effectiveDirective} refused ${e.blockedURI || 'inline'} on ${e.documentURI} (${e.sourceFile}:${e.lineNumber})`));
+        """;
+
     protected TestDatabase Database { get; private set; } = default!;
     protected AppServer App { get; private set; } = default!;
     protected IPlaywright Playwright { get; private set; } = default!;
     protected IBrowser Browser { get; private set; } = default!;
     protected IPage Page { get; private set; } = default!;
     protected List<string> ConsoleErrors { get; } = [];
+
+    /// <summary>Every Content-Security-Policy violation a page reported; <see cref="DisposeAsync"/> fails the test on any.</summary>
+    protected List<string> CspViolations { get; } = [];
+
+    /// <summary>For a test that provokes a violation on purpose and asserts on it: it then clears the list itself.</summary>
+    protected void ExpectCspViolations() => _violationsExpected = true;
+
+    private bool _violationsExpected;
 
     public async Task InitializeAsync()
     {
@@ -28,9 +44,18 @@ public abstract class BrowserTest : IAsyncLifetime
         });
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = App.BaseUrl, ViewportSize = new() { Width = 1280, Height = 900 } });
         context.SetDefaultTimeout(15_000);
+        await context.ExposeFunctionAsync("__psCspViolation", (string report) => { lock (CspViolations) CspViolations.Add(report); });
+        await context.AddInitScriptAsync(ReportViolations);
         Page = await context.NewPageAsync();
         // A failed load is reported by URL below; the console's own line for it names no URL.
-        Page.Console += (_, m) => { if (m.Type == "error" && !m.Text.StartsWith("Failed to load resource", StringComparison.Ordinal)) ConsoleErrors.Add(m.Text); };
+        Page.Console += (_, m) =>
+        {
+            if (m.Type == "error" && !m.Text.StartsWith("Failed to load resource", StringComparison.Ordinal))
+                ConsoleErrors.Add(m.Text);
+            // Chromium's own line for a violation: also caught when it comes before the listener above is in place.
+            if (m.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+                lock (CspViolations) CspViolations.Add(m.Text);
+        };
         Page.Response += (_, r) => { if (r.Status >= 400 && !r.Url.EndsWith("/favicon.ico", StringComparison.Ordinal)) ConsoleErrors.Add($"{r.Status} {r.Url}"); };
         Page.PageError += (_, e) => ConsoleErrors.Add(e);
     }
@@ -43,6 +68,8 @@ public abstract class BrowserTest : IAsyncLifetime
         Playwright.Dispose();
         await App.DisposeAsync();
         await Database.DisposeAsync();
+        if (!_violationsExpected && CspViolations.Count > 0)
+            throw new Xunit.Sdk.XunitException("The Content-Security-Policy refused something on a page:\n" + string.Join("\n", CspViolations.Distinct()));
     }
 
     protected async Task SignInAsync(string email = "annotator@demo.local")

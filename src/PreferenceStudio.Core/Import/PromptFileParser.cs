@@ -16,22 +16,41 @@ public static class PromptFileParser
     public const int MaxLines = 100_000;
     public const int MaxTextLength = 100_000;
 
-    public static (IReadOnlyList<ImportedPrompt> Prompts, IReadOnlyList<ImportError> Errors) Parse(TextReader reader, Project project)
+    /// <summary>Reads a file as uploaded: bytes that are not UTF-8 refuse their line with the byte's position, never replaced.</summary>
+    public static (IReadOnlyList<ImportedPrompt> Prompts, IReadOnlyList<ImportError> Errors) Parse(Stream file, Project project) =>
+        Parse(Utf8Lines.Read(file), project);
+
+    public static (IReadOnlyList<ImportedPrompt> Prompts, IReadOnlyList<ImportError> Errors) Parse(TextReader reader, Project project) =>
+        Parse(Lines(reader), project);
+
+    private static IEnumerable<Utf8Lines.Line> Lines(TextReader reader)
+    {
+        var number = 0;
+        while (reader.ReadLine() is { } line)
+            yield return new Utf8Lines.Line(++number, line, null);
+    }
+
+    private static (IReadOnlyList<ImportedPrompt> Prompts, IReadOnlyList<ImportError> Errors) Parse(IEnumerable<Utf8Lines.Line> lines, Project project)
     {
         var prompts = new List<ImportedPrompt>();
         var errors = new List<ImportError>();
         var seenIds = new Dictionary<string, int>(StringComparer.Ordinal);
         var lineNumber = 0;
-        while (reader.ReadLine() is { } line)
+        foreach (var (number, line, notUtf8) in lines)
         {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line))
-                continue;
+            lineNumber = number;
             if (lineNumber > MaxLines)
             {
                 errors.Add(new ImportError(lineNumber, "", $"a file has at most {MaxLines} lines; split it."));
                 break;
             }
+            if (notUtf8 is not null)
+            {
+                errors.Add(new ImportError(lineNumber, "", notUtf8));
+                continue;
+            }
+            if (string.IsNullOrWhiteSpace(line))
+                continue;
             var lineErrors = new List<ImportError>();
             var prompt = ParseLine(line, lineNumber, project, lineErrors);
             if (prompt is not null && seenIds.TryGetValue(prompt.ExternalId, out var first))
@@ -69,6 +88,10 @@ public static class PromptFileParser
                 errors.Add(new ImportError(n, "", "each line must be a JSON object."));
                 return null;
             }
+            // Text PostgreSQL cannot store, anywhere on the line (metadata included), is refused before it is read.
+            CheckStrings(root, "", n, errors);
+            if (errors.Count > 0)
+                return null;
             var id = RequiredString(root, "id", n, errors, maxLength: 200);
             var conversation = ReadConversation(root, n, errors);
             var responses = ReadResponses(root, n, errors);
@@ -201,6 +224,56 @@ public static class PromptFileParser
         errors.Add(new ImportError(n, field, $"has {text.Length} characters; at most {MaxTextLength}."));
         return false;
     }
+
+    /// <summary>
+    /// Every string and property name must be text PostgreSQL can store: no NUL (U+0000, refused in text and jsonb),
+    /// and no "\ud800"-style escape of half a surrogate pair, which is no character at all.
+    /// </summary>
+    private static void CheckStrings(JsonElement element, string path, int n, List<ImportError> errors)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    string name;
+                    try
+                    {
+                        name = property.Name;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        errors.Add(new ImportError(n, path.Length == 0 ? "(a property name)" : path, LoneSurrogate));
+                        continue;
+                    }
+                    var field = path.Length == 0 ? name : $"{path}.{name}";
+                    if (name.Contains('\0', StringComparison.Ordinal))
+                        errors.Add(new ImportError(n, field.Replace("\0", "\\u0000", StringComparison.Ordinal), "this property name " + Nul));
+                    else
+                        CheckStrings(property.Value, field, n, errors);
+                }
+                break;
+            case JsonValueKind.Array:
+                var i = 0;
+                foreach (var item in element.EnumerateArray())
+                    CheckStrings(item, $"{path}[{i++}]", n, errors);
+                break;
+            case JsonValueKind.String:
+                try
+                {
+                    if (element.GetString()!.Contains('\0', StringComparison.Ordinal))
+                        errors.Add(new ImportError(n, path, Nul));
+                }
+                catch (InvalidOperationException)
+                {
+                    errors.Add(new ImportError(n, path, LoneSurrogate));
+                }
+                break;
+        }
+    }
+
+    private const string Nul = "contains a NUL character (\\u0000), which cannot be stored; remove it.";
+    private const string LoneSurrogate = "holds half of a UTF-16 surrogate pair (an escape such as \\ud800 without its partner), which is not a character; fix the text.";
 
     private static T Error<T>(List<ImportError> errors, int line, string field, string message, T fallback)
     {

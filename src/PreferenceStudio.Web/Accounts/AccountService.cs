@@ -42,10 +42,14 @@ public sealed class AccountService(UserManager<ApplicationUser> users, RoleManag
         return [];
     }
 
+    /// <summary>Locks an account for good, or unlocks it, whether an admin or failed sign-ins locked it.</summary>
     public async Task SetLockedAsync(string userId, bool locked)
     {
         var user = await users.FindByIdAsync(userId) ?? throw new KeyNotFoundException($"No account with id {userId}.");
         await users.SetLockoutEnabledAsync(user, true);
         await users.SetLockoutEndDateAsync(user, locked ? DateTimeOffset.MaxValue : null);
+        // Unlocked with a clean slate: the failures that locked it must not lock it again at the next typo.
+        if (!locked)
+            await users.ResetAccessFailedCountAsync(user);
     }
 }

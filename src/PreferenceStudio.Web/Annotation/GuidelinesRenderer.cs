@@ -1,12 +1,14 @@
 using Markdig;
-using Markdig.Syntax;
-using Markdig.Syntax.Inlines;
+using Markdig.Renderers;
+using PreferenceStudio.Web.Security;
 
 namespace PreferenceStudio.Web.Annotating;
 
 /// <summary>
-/// Project guidelines as HTML: Markdown with raw HTML disabled, and links or images only to http(s), mailto or
-/// relative addresses (a javascript: link would run script on click).
+/// Project guidelines as HTML: Markdown with raw HTML disabled (it is shown as text), and every address the renderer
+/// writes (inline, reference and autolinks, images) passed through one scheme allow-list, <see cref="SafeUrl"/>.
+/// The check sits on the renderer's own URL writer rather than on one kind of syntax node, so a link form added by a
+/// Markdig extension later cannot slip past it.
 /// </summary>
 public sealed class GuidelinesRenderer
 {
@@ -15,21 +17,11 @@ public sealed class GuidelinesRenderer
     public string ToHtml(string markdown)
     {
         var document = Markdown.Parse(markdown ?? "", _pipeline);
-        foreach (var link in document.Descendants<LinkInline>())
-            if (!IsSafeUrl(link.Url))
-                link.Url = "#";
-        return document.ToHtml(_pipeline);
-    }
-
-    private static bool IsSafeUrl(string? url)
-    {
-        if (string.IsNullOrEmpty(url))
-            return true;
-        var colon = url.IndexOf(':', StringComparison.Ordinal);
-        var slash = url.IndexOfAny(['/', '?', '#']);
-        if (colon < 0 || (slash >= 0 && slash < colon))
-            return true;
-        var scheme = url[..colon].Trim().ToLowerInvariant();
-        return scheme is "http" or "https" or "mailto";
+        using var html = new StringWriter();
+        var renderer = new HtmlRenderer(html) { LinkRewriter = SafeUrl.OrFragment };
+        _pipeline.Setup(renderer);
+        renderer.Render(document);
+        html.Flush();
+        return html.ToString();
     }
 }

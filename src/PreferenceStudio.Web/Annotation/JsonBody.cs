@@ -7,7 +7,8 @@ namespace PreferenceStudio.Web.Annotating;
 /// </summary>
 public static class JsonBody
 {
-    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+    // Strings PostgreSQL cannot store (a NUL, half a surrogate pair) fail here with their path, not at the database.
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web) { Converters = { new Security.StorableTextConverter() } };
 
     public static async Task<(T? Value, string? Error)> ReadAsync<T>(HttpRequest request, CancellationToken ct) where T : class
     {

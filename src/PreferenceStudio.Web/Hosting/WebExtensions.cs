@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Identity;
 using PreferenceStudio.Core.Accounts;
@@ -6,6 +5,7 @@ using PreferenceStudio.Data;
 using PreferenceStudio.Web.Annotating;
 using PreferenceStudio.Web.Components;
 using PreferenceStudio.Web.Endpoints;
+using PreferenceStudio.Web.Security;
 
 namespace PreferenceStudio.Web.Hosting;
 
@@ -18,18 +18,17 @@ public static class WebExtensions
         services.AddAntiforgery(o => o.HeaderName = "RequestVerificationToken");
         services.AddCascadingAuthenticationState();
         services.AddProblemDetails();
+        services.AddSecurityHeaders();
+        builder.AddUploadLimits();
+        builder.AddSignInThrottle();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
-        // Keys in PostgreSQL: a cookie or form token made by one web node is read by any other.
-        services.AddDataProtection()
-            .SetApplicationName("PreferenceStudio")
-            .PersistKeysToDbContext<PreferenceStudioDbContext>();
+        builder.AddDataProtectionKeys();
 
         services.AddIdentity<ApplicationUser, IdentityRole>(o =>
             {
                 o.Password.RequiredLength = 10;
-                o.Lockout.MaxFailedAccessAttempts = 5;
-                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                // Lockout thresholds come from SignInThrottleOptions: throttle first, lock much later.
                 o.User.RequireUniqueEmail = true;
             })
             .AddEntityFrameworkStores<PreferenceStudioDbContext>()
@@ -55,6 +54,7 @@ public static class WebExtensions
 
         services.AddScoped<SchedulerStatusQuery>();
         services.AddScoped<Accounts.AccountService>();
+        services.AddScoped<Accounts.PasswordSignIn>();
         services.AddScoped<Projects.PromptImporter>();
         services.AddScoped<Quality.ProjectQualityQuery>();
         services.AddScoped<Training.TrainingQuery>();
@@ -65,13 +65,16 @@ public static class WebExtensions
 
     public static WebApplication UsePreferenceStudioWeb(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/error", createScopeForErrors: true);
             app.UseHsts();
         }
-        // A fresh scope: the re-executed status page must not reuse the failed page's NavigationManager.
-        app.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true);
+        app.UseStatusPages();
+        app.UseUploadLimits();
+        app.UseFormTextGuard();
+        app.UseSignInThrottle();
         app.UseStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();

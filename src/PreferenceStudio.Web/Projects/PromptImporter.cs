@@ -21,7 +21,7 @@ public sealed record ImportResult(int Prompts, int Responses, int Tasks, IReadOn
 /// </summary>
 public sealed class PromptImporter(PreferenceStudioDbContext db)
 {
-    public async Task<ImportResult> ImportAsync(Project project, TextReader file, CancellationToken cancellationToken)
+    public async Task<ImportResult> ImportAsync(Project project, Stream file, CancellationToken cancellationToken)
     {
         var (parsed, errors) = PromptFileParser.Parse(file, project);
         if (errors.Count > 0)
