@@ -303,87 +303,6 @@ namespace PreferenceStudio.Data.Migrations
                     b.UseTptMappingStrategy();
                 });
 
-            modelBuilder.Entity("PreferenceStudio.Core.Jobs.JobExecution", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint")
-                        .HasColumnName("id");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<string>("Error")
-                        .HasColumnType("text")
-                        .HasColumnName("error");
-
-                    b.Property<DateTimeOffset?>("FinishedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("finished_at");
-
-                    b.Property<string>("FireInstanceId")
-                        .IsRequired()
-                        .HasMaxLength(140)
-                        .HasColumnType("character varying(140)")
-                        .HasColumnName("fire_instance_id");
-
-                    b.Property<bool>("IsRecovery")
-                        .HasColumnType("boolean")
-                        .HasColumnName("is_recovery");
-
-                    b.Property<string>("JobGroup")
-                        .IsRequired()
-                        .HasMaxLength(150)
-                        .HasColumnType("character varying(150)")
-                        .HasColumnName("job_group");
-
-                    b.Property<string>("JobName")
-                        .IsRequired()
-                        .HasMaxLength(150)
-                        .HasColumnType("character varying(150)")
-                        .HasColumnName("job_name");
-
-                    b.Property<string>("Node")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
-                        .HasColumnName("node");
-
-                    b.Property<string>("Result")
-                        .HasColumnType("text")
-                        .HasColumnName("result");
-
-                    b.Property<DateTimeOffset>("StartedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("started_at");
-
-                    b.Property<int>("State")
-                        .HasColumnType("integer")
-                        .HasColumnName("state");
-
-                    b.Property<string>("Trigger")
-                        .IsRequired()
-                        .HasMaxLength(301)
-                        .HasColumnType("character varying(301)")
-                        .HasColumnName("trigger");
-
-                    b.HasKey("Id")
-                        .HasName("pk_job_executions");
-
-                    b.HasIndex("StartedAt")
-                        .HasDatabaseName("ix_job_executions_started_at");
-
-                    b.HasIndex("Trigger", "State")
-                        .HasDatabaseName("ix_job_executions_trigger_state");
-
-                    b.HasIndex("JobGroup", "JobName", "StartedAt")
-                        .HasDatabaseName("ix_job_executions_job_group_job_name_started_at");
-
-                    b.ToTable("job_executions", null, t =>
-                        {
-                            t.HasCheckConstraint("ck_job_executions_failed_has_error", "state <> 2 OR error IS NOT NULL");
-                        });
-                });
-
             modelBuilder.Entity("PreferenceStudio.Core.Projects.Principle", b =>
                 {
                     b.Property<int>("Id")
@@ -962,6 +881,11 @@ namespace PreferenceStudio.Data.Migrations
                     b.Property<DateTimeOffset?>("FinishedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("finished_at");
+
+                    b.Property<string>("JobId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("job_id");
 
                     b.Property<int>("Kind")
                         .HasColumnType("integer")
