@@ -385,6 +385,15 @@ namespace PreferenceStudio.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("overlap");
 
+                    b.Property<int?>("RetrainBaseModelId")
+                        .HasColumnType("integer")
+                        .HasColumnName("retrain_base_model_id");
+
+                    b.Property<string>("RetrainCron")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("retrain_cron");
+
                     b.Property<string>("Slug")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -393,6 +402,9 @@ namespace PreferenceStudio.Data.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_projects");
+
+                    b.HasIndex("RetrainBaseModelId")
+                        .HasDatabaseName("ix_projects_retrain_base_model_id");
 
                     b.HasIndex("Slug")
                         .IsUnique()
@@ -1197,6 +1209,15 @@ namespace PreferenceStudio.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_principles_projects_project_id");
+                });
+
+            modelBuilder.Entity("PreferenceStudio.Core.Projects.Project", b =>
+                {
+                    b.HasOne("PreferenceStudio.Core.Training.ModelVersion", null)
+                        .WithMany()
+                        .HasForeignKey("RetrainBaseModelId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_projects_model_versions_retrain_base_model_id");
                 });
 
             modelBuilder.Entity("PreferenceStudio.Core.Projects.SpanLabel", b =>

@@ -30,6 +30,7 @@ public static class JobsExtensions
         services.AddScoped<Export.ExportLauncher>();
         services.AddScoped<Training.TrainingLauncher>();
         services.AddScoped<Training.ModelRegistry>();
+        services.AddScoped<ProjectSchedules>();
         foreach (var format in new Export.IDatasetFormat[]
                  {
                      new Export.TrlPreferenceFormat(), new Export.TrlUnpairedFormat(), new Export.UltraFeedbackFormat(),
