@@ -4,6 +4,7 @@ using Hangfire.PostgreSql.Factories;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PreferenceStudio.Data;
 
@@ -42,11 +43,12 @@ public static class JobsExtensions
         // default hands out the process-wide JobStorage.Current, and two hosts in one process (tests) would share it.
         var connectionString = builder.Configuration.RequireConnectionString();
         services.AddSingleton<JobStorage>(_ => CreateStorage(connectionString, options));
-        services.AddHangfire(config =>
+        services.AddHangfire((provider, config) =>
         {
             config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
                 .UseSimpleAssemblyNameTypeSerializer()
-                .UseRecommendedSerializerSettings();
+                .UseRecommendedSerializerSettings()
+                .UseLogProvider(new HostSafeLogProvider(new Hangfire.AspNetCore.AspNetCoreLogProvider(provider.GetRequiredService<ILoggerFactory>())));
             RetryTransient.Apply();
         });
 
