@@ -129,6 +129,9 @@ public class RewardModelJobTests : WebAppTest
         JobHistory.ProcessedBy(Storage, run.JobId!).ShouldHaveSingleItem().ShouldStartWith(worker.InstanceId);
         await using var db = Database.CreateContext();
         (await db.ModelVersions.CountAsync()).ShouldBe(1);
+        // The reason is on the run's page, not only in a log or the dashboard.
+        var page = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await (await SignedInAsync("Researcher")).GetStringAsync($"/training/{run.Id}"));
+        page.QuerySelector("[data-testid=run-error]").ShouldNotBeNull().TextContent.ShouldContain("needs at least 2");
     }
 
     [Fact]
