@@ -108,9 +108,10 @@ public class ProjectScheduleTests : WebAppTest
 
         await PostScheduleAsync(researcher, "* * * * * *");
 
-        // Fired by Hangfire's recurring scheduler, not by hand: a run appears, launched by the schedule.
+        // Fired by Hangfire's recurring scheduler, not by hand: a run appears, launched by the schedule. Generous: ./test
+        // runs the test projects side by side on two cores, and the worker's server starts slowly then.
         var run = await WaitForAsync(db => db.TrainingRuns.AsNoTracking().FirstOrDefaultAsync(r => r.ProjectId == _projectId),
-            "a run launched by the schedule", TimeSpan.FromSeconds(30));
+            "a run launched by the schedule", TimeSpan.FromSeconds(90));
         run.CreatedBy.ShouldBe(ScheduledRetrainJob.RequestedBy);
         run.BaseModelVersionId.ShouldBe(_baseModelId);
         // Nobody listens to the training queue here, so the run stays queued and the schedule's next firings skip.
