@@ -303,87 +303,6 @@ namespace PreferenceStudio.Data.Migrations
                     b.UseTptMappingStrategy();
                 });
 
-            modelBuilder.Entity("PreferenceStudio.Core.Jobs.JobExecution", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint")
-                        .HasColumnName("id");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<string>("Error")
-                        .HasColumnType("text")
-                        .HasColumnName("error");
-
-                    b.Property<DateTimeOffset?>("FinishedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("finished_at");
-
-                    b.Property<string>("FireInstanceId")
-                        .IsRequired()
-                        .HasMaxLength(140)
-                        .HasColumnType("character varying(140)")
-                        .HasColumnName("fire_instance_id");
-
-                    b.Property<bool>("IsRecovery")
-                        .HasColumnType("boolean")
-                        .HasColumnName("is_recovery");
-
-                    b.Property<string>("JobGroup")
-                        .IsRequired()
-                        .HasMaxLength(150)
-                        .HasColumnType("character varying(150)")
-                        .HasColumnName("job_group");
-
-                    b.Property<string>("JobName")
-                        .IsRequired()
-                        .HasMaxLength(150)
-                        .HasColumnType("character varying(150)")
-                        .HasColumnName("job_name");
-
-                    b.Property<string>("Node")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
-                        .HasColumnName("node");
-
-                    b.Property<string>("Result")
-                        .HasColumnType("text")
-                        .HasColumnName("result");
-
-                    b.Property<DateTimeOffset>("StartedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("started_at");
-
-                    b.Property<int>("State")
-                        .HasColumnType("integer")
-                        .HasColumnName("state");
-
-                    b.Property<string>("Trigger")
-                        .IsRequired()
-                        .HasMaxLength(301)
-                        .HasColumnType("character varying(301)")
-                        .HasColumnName("trigger");
-
-                    b.HasKey("Id")
-                        .HasName("pk_job_executions");
-
-                    b.HasIndex("StartedAt")
-                        .HasDatabaseName("ix_job_executions_started_at");
-
-                    b.HasIndex("Trigger", "State")
-                        .HasDatabaseName("ix_job_executions_trigger_state");
-
-                    b.HasIndex("JobGroup", "JobName", "StartedAt")
-                        .HasDatabaseName("ix_job_executions_job_group_job_name_started_at");
-
-                    b.ToTable("job_executions", null, t =>
-                        {
-                            t.HasCheckConstraint("ck_job_executions_failed_has_error", "state <> 2 OR error IS NOT NULL");
-                        });
-                });
-
             modelBuilder.Entity("PreferenceStudio.Core.Projects.Principle", b =>
                 {
                     b.Property<int>("Id")
@@ -466,6 +385,15 @@ namespace PreferenceStudio.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("overlap");
 
+                    b.Property<int?>("RetrainBaseModelId")
+                        .HasColumnType("integer")
+                        .HasColumnName("retrain_base_model_id");
+
+                    b.Property<string>("RetrainCron")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("retrain_cron");
+
                     b.Property<string>("Slug")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -474,6 +402,9 @@ namespace PreferenceStudio.Data.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_projects");
+
+                    b.HasIndex("RetrainBaseModelId")
+                        .HasDatabaseName("ix_projects_retrain_base_model_id");
 
                     b.HasIndex("Slug")
                         .IsUnique()
@@ -963,6 +894,11 @@ namespace PreferenceStudio.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("finished_at");
 
+                    b.Property<string>("JobId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("job_id");
+
                     b.Property<int>("Kind")
                         .HasColumnType("integer")
                         .HasColumnName("kind");
@@ -1273,6 +1209,15 @@ namespace PreferenceStudio.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_principles_projects_project_id");
+                });
+
+            modelBuilder.Entity("PreferenceStudio.Core.Projects.Project", b =>
+                {
+                    b.HasOne("PreferenceStudio.Core.Training.ModelVersion", null)
+                        .WithMany()
+                        .HasForeignKey("RetrainBaseModelId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_projects_model_versions_retrain_base_model_id");
                 });
 
             modelBuilder.Entity("PreferenceStudio.Core.Projects.SpanLabel", b =>

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using PreferenceStudio.Core.Annotations;
-using PreferenceStudio.Core.Jobs;
 using PreferenceStudio.Core.Projects;
 using PreferenceStudio.Core.Prompts;
 using PreferenceStudio.Core.Tasks;
@@ -32,7 +31,6 @@ public sealed class PreferenceStudioDbContext(DbContextOptions<PreferenceStudioD
     public DbSet<TrainingRun> TrainingRuns => Set<TrainingRun>();
     public DbSet<RunMetric> RunMetrics => Set<RunMetric>();
     public DbSet<DatasetExport> DatasetExports => Set<DatasetExport>();
-    public DbSet<JobExecution> JobExecutions => Set<JobExecution>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

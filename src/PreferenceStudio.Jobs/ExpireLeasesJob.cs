@@ -1,23 +1,23 @@
+using Hangfire;
+using Hangfire.Server;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using PreferenceStudio.Core.Tasks;
 using PreferenceStudio.Data;
-using Quartz;
 
 namespace PreferenceStudio.Jobs;
 
-/// <summary>Returns slots held by annotators who walked away to the pool once their lease has run out.</summary>
-[DisallowConcurrentExecution]
+/// <summary>Returns slots held by annotators who walked away to the pool once their lease has run out (recurring, every minute).</summary>
 public sealed class ExpireLeasesJob(PreferenceStudioDbContext db, TimeProvider clock, ILogger<ExpireLeasesJob> logger)
     : JobBase(db, clock, logger)
 {
-    public static readonly JobKey Key = new("expire-leases", JobGroups.Maintenance);
+    public const string RecurringId = "expire-leases";
 
-    protected override async Task<string?> RunAsync(IJobExecutionContext context, CancellationToken cancellationToken)
-    {
-        var expired = await ExpireOverdueAsync(Db, Clock.GetUtcNow(), cancellationToken);
-        return $"expired {expired} lease(s)";
-    }
+    // Two sweeps at once would only race to the same rows; the second waits, then finds nothing.
+    [DisableConcurrentExecution(timeoutInSeconds: 60)]
+    public Task<string?> RunAsync(PerformContext? context, CancellationToken cancellationToken) =>
+        RunAsync(RecurringId, context, async () =>
+            $"expired {await ExpireOverdueAsync(Db, Clock.GetUtcNow(), cancellationToken)} lease(s)");
 
     /// <summary>
     /// One guarded UPDATE rather than load-then-save: a submit or renewal that commits while this runs is re-checked

@@ -1,81 +1,73 @@
-using Microsoft.EntityFrameworkCore;
+using Hangfire.Server;
 using Microsoft.Extensions.Logging;
-using PreferenceStudio.Core.Jobs;
 using PreferenceStudio.Data;
-using Quartz;
 
 namespace PreferenceStudio.Jobs;
 
 /// <summary>
-/// Every job runs through here: it records the execution (which node, recovered or not, how it ended),
-/// logs, and never lets an exception reach the scheduler, which would only log it again and might refire.
+/// Every job runs its work through <see cref="RunAsync"/>: it logs the start and the end, and on failure it drops the
+/// half-done changes, records the reason on the job's own domain record (a training run, an export) so it shows on
+/// that record's page, and only then lets Hangfire see the exception, so that Hangfire's history (the dashboard, the
+/// admin page's recent failures) holds the failure too. Hangfire's retry is limited to <see cref="TransientJobException"/>
+/// (<see cref="RetryTransient"/>): a transient database error is retried with its record left as it was,
+/// any other failure ends the job at once.
 /// </summary>
-public abstract class JobBase(PreferenceStudioDbContext db, TimeProvider clock, ILogger logger) : IJob
+public abstract class JobBase(PreferenceStudioDbContext db, TimeProvider clock, ILogger logger)
 {
+    /// <summary>Attempts after the first for a transient failure; the last one records the failure like any other.</summary>
+    public const int TransientRetries = 3;
+
     protected PreferenceStudioDbContext Db => db;
     protected TimeProvider Clock => clock;
     protected ILogger Logger => logger;
 
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
+    /// <summary>Runs the job's work; returns its one-line summary, which Hangfire keeps as the job's result.</summary>
+    protected async Task<string?> RunAsync(string job, PerformContext? context, Func<Task<string?>> work, Func<string, Task>? recordFailure = null)
     {
-        var key = context.JobDetail.Key;
-        var trigger = context.Recovering && context.RecoveringTriggerKey is { } original ? original : context.Trigger.Key;
-        var execution = new JobExecution(key.Name, key.Group, $"{trigger.Group}.{trigger.Name}", context.FireInstanceId,
-            context.Scheduler.SchedulerInstanceId, context.Recovering, clock.GetUtcNow());
+        var jobId = context?.BackgroundJob.Id;
+        logger.LogInformation("Job {Job} ({JobId}) started", job, jobId);
         try
         {
-            if (context.Recovering)
-                await CloseAbandonedRecordsAsync(execution, cancellationToken);
-            db.JobExecutions.Add(execution);
-            await db.SaveChangesAsync(cancellationToken);
-            logger.LogInformation("Job {Job} started on {Node} (recovering: {Recovering})", key, execution.Node, context.Recovering);
-
-            var result = await RunAsync(context, cancellationToken);
-
-            execution.Succeed(result, clock.GetUtcNow());
-            await db.SaveChangesAsync(CancellationToken.None);
-            logger.LogInformation("Job {Job} succeeded: {Result}", key, result);
+            var result = await work();
+            logger.LogInformation("Job {Job} ({JobId}) succeeded: {Result}", job, jobId, result);
+            return result;
         }
-        catch (Exception ex)
+        catch (OperationCanceledException) when (context?.CancellationToken.ShutdownToken.IsCancellationRequested == true)
         {
-            logger.LogError(ex, "Job {Job} failed on {Node}", key, execution.Node);
-            await RecordFailureAsync(execution, ex, context);
+            // The worker is stopping: Hangfire puts the job back in its queue for another worker; nothing failed.
+            logger.LogInformation("Job {Job} ({JobId}) interrupted by the worker's shutdown", job, jobId);
+            throw;
+        }
+        catch (Exception error)
+        {
+            var attempt = context?.GetJobParameter<int>("RetryCount") ?? 0;
+            if (TransientErrors.IsTransient(error) && attempt < TransientRetries)
+            {
+                logger.LogWarning(error, "Job {Job} ({JobId}) hit a transient error; Hangfire retries it (retry {Retry} of {Retries})",
+                    job, jobId, attempt + 1, TransientRetries);
+                db.ChangeTracker.Clear();
+                throw new TransientJobException($"Transient failure, retried: {error.Message}", error);
+            }
+            logger.LogError(error, "Job {Job} ({JobId}) failed", job, jobId);
+            await RecordFailureAsync(job, $"{error.GetType().Name}: {error.Message}", recordFailure);
+            throw;
         }
     }
 
-    /// <summary>The job's work; returns a one-line summary for the execution record.</summary>
-    protected abstract Task<string?> RunAsync(IJobExecutionContext context, CancellationToken cancellationToken);
-
-    /// <summary>Lets a job mark its own domain record (a training run, an export) as failed too.</summary>
-    protected virtual Task OnFailedAsync(Exception error, IJobExecutionContext context) => Task.CompletedTask;
-
-    /// <summary>The records a dead node left "running" for this very firing are closed, so none stays open for ever.</summary>
-    private async Task CloseAbandonedRecordsAsync(JobExecution recovered, CancellationToken cancellationToken)
+    private async Task RecordFailureAsync(string job, string reason, Func<string, Task>? recordFailure)
     {
-        var abandoned = await db.JobExecutions
-            .Where(j => j.Trigger == recovered.Trigger && j.State == JobExecutionState.Running && j.Node != recovered.Node)
-            .ToListAsync(cancellationToken);
-        foreach (var record in abandoned)
-            record.Abandon(recovered.Node, clock.GetUtcNow());
-    }
-
-    private async Task RecordFailureAsync(JobExecution execution, Exception error, IJobExecutionContext context)
-    {
+        if (recordFailure is null)
+            return;
         try
         {
-            // The failed unit of work may have left half-made changes in the context; they must not be saved.
+            // The failed unit of work may have left half-made changes in the context; they must not be saved with the failure.
             db.ChangeTracker.Clear();
-            if (execution.Id == 0)
-                db.JobExecutions.Add(execution);
-            else
-                db.JobExecutions.Attach(execution);
-            execution.Fail($"{error.GetType().Name}: {error.Message}", clock.GetUtcNow());
-            await OnFailedAsync(error, context);
+            await recordFailure(reason);
             await db.SaveChangesAsync(CancellationToken.None);
         }
         catch (Exception recordError)
         {
-            logger.LogError(recordError, "Could not record the failure of job {Job}", execution.JobName);
+            logger.LogError(recordError, "Could not record the failure of job {Job} on its record", job);
         }
     }
 }

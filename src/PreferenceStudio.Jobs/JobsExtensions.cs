@@ -1,66 +1,91 @@
+using Hangfire;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using PreferenceStudio.Data;
-using Quartz;
 
 namespace PreferenceStudio.Jobs;
 
 public static class JobsExtensions
 {
+    /// <summary>Hangfire's tables live in a schema of their own in the project's database.</summary>
+    public const string HangfireSchema = "hangfire";
+
     /// <summary>
-    /// A Quartz scheduler over the clustered PostgreSQL store. Every process can schedule; only processes
-    /// that execute (workers by default, the web app when Jobs:Execute is set) start the scheduler and so take jobs.
+    /// Hangfire over the project's PostgreSQL. Every process can enqueue; only processes that execute (workers by
+    /// default, the web app when Jobs:Execute is set) run a Hangfire server, which takes jobs from the configured queues.
     /// </summary>
     public static IHostApplicationBuilder AddPreferenceStudioJobs(this IHostApplicationBuilder builder, bool executeByDefault)
     {
         var options = new JobsOptions { Execute = executeByDefault };
         builder.Configuration.GetSection(JobsOptions.Section).Bind(options);
-        builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.Configure<StorageOptions>(builder.Configuration.GetSection(StorageOptions.Section));
-        builder.Services.Configure<Models.TorchOptions>(builder.Configuration.GetSection(Models.TorchOptions.Section));
-        builder.Services.AddScoped<Export.ExportLauncher>();
-        builder.Services.AddScoped<Training.TrainingLauncher>();
-        builder.Services.AddScoped<Training.ModelRegistry>();
+        var services = builder.Services;
+        services.AddSingleton(Options.Create(options));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<JobNode>();
+        services.Configure<StorageOptions>(builder.Configuration.GetSection(StorageOptions.Section));
+        services.Configure<Models.TorchOptions>(builder.Configuration.GetSection(Models.TorchOptions.Section));
+        services.AddScoped<Export.ExportLauncher>();
+        services.AddScoped<Training.TrainingLauncher>();
+        services.AddScoped<Training.ModelRegistry>();
+        services.AddScoped<ProjectSchedules>();
         foreach (var format in new Export.IDatasetFormat[]
                  {
                      new Export.TrlPreferenceFormat(), new Export.TrlUnpairedFormat(), new Export.UltraFeedbackFormat(),
                      new Export.HelpSteerFormat(), new Export.FineGrainedSpansFormat(), new Export.PrincipleFeedbackFormat(),
                  })
-            builder.Services.AddSingleton(format);
-        var connectionString = builder.Configuration.RequireConnectionString();
+            services.AddSingleton(format);
 
-        builder.Services.AddQuartz(q =>
+        // This host's own storage, registered before AddHangfire (which only adds one if none is there): Hangfire's
+        // default hands out the process-wide JobStorage.Current, and two hosts in one process (tests) would share it.
+        var connectionString = builder.Configuration.RequireConnectionString();
+        services.AddSingleton<JobStorage>(_ => CreateStorage(connectionString, options));
+        services.AddHangfire((provider, config) =>
         {
-            q.ConfigureScheduler(s =>
-            {
-                s.InstanceName = "PreferenceStudio";
-                s.IdleWaitTime = options.IdleWaitTime;
-            });
-            q.UseDefaultThreadPool(pool => pool.MaxConcurrency = options.MaxConcurrency);
-            q.UsePersistentStore(store =>
-            {
-                store.UsePostgres(connectionString);
-                store.UseSystemTextJsonSerializer();
-                store.ProvisionSchema();
-                store.UseClustering(c =>
-                {
-                    c.CheckinInterval = options.CheckinInterval;
-                    c.CheckinMisfireThreshold = options.CheckinInterval * 2;
-                });
-            });
-            q.AddJob<ExpireLeasesJob>(j => j.WithIdentity(ExpireLeasesJob.Key).StoreDurably().RequestRecovery());
-            q.AddJob<ClusterDrillJob>(j => j.WithIdentity(ClusterDrillJob.Key).StoreDurably().RequestRecovery());
-            q.AddJob<Export.DatasetExportJob>(j => j.WithIdentity(Export.DatasetExportJob.Key).StoreDurably().RequestRecovery());
-            q.AddJob<Training.RewardModelJob>(j => j.WithIdentity(Training.RewardModelJob.Key).StoreDurably().RequestRecovery());
+            config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                .UseSimpleAssemblyNameTypeSerializer()
+                .UseRecommendedSerializerSettings()
+                .UseLogProvider(new HostSafeLogProvider(new Hangfire.AspNetCore.AspNetCoreLogProvider(provider.GetRequiredService<ILoggerFactory>())));
+            RetryTransient.Apply();
         });
 
         if (options.Execute)
         {
-            builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
-            builder.Services.AddHostedService<RecurringTriggers>();
+            services.AddHangfireServer((provider, server) =>
+            {
+                server.ServerName = provider.GetRequiredService<JobNode>().Name;
+                server.WorkerCount = options.WorkerCount;
+                server.Queues = [.. options.QueueList];
+                server.HeartbeatInterval = options.HeartbeatInterval;
+                server.ServerTimeout = options.ServerTimeout;
+                server.ServerCheckInterval = options.ServerTimeout / 2;
+                server.SchedulePollingInterval = options.SchedulePollingInterval;
+                server.CancellationCheckInterval = options.CancellationCheckInterval;
+            });
+            services.AddHostedService<MaintenanceSchedule>();
         }
         return builder;
+    }
+
+    /// <summary>
+    /// The storage prepares (installs or upgrades) its schema when it is made, so the app starts on an empty database;
+    /// the migrate command makes one too, so a deployment's schema is in place before any node starts.
+    /// </summary>
+    public static PostgreSqlStorage CreateStorage(string connectionString, JobsOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var storageOptions = new PostgreSqlStorageOptions
+        {
+            SchemaName = HangfireSchema,
+            PrepareSchemaIfNecessary = true,
+            UseSlidingInvisibilityTimeout = true,
+            InvisibilityTimeout = options.InvisibilityTimeout,
+            QueuePollInterval = options.QueuePollInterval,
+        };
+        return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions);
     }
 }

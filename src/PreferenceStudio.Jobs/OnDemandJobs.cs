@@ -1,33 +1,22 @@
-using System.Globalization;
-using Quartz;
-
 namespace PreferenceStudio.Jobs;
 
-/// <summary>Jobs run once for one record (an export, a training run), whose id travels in the trigger's data.</summary>
+/// <summary>Jobs run once for one record (an export, a training run), whose id is the job's argument.</summary>
 public static class OnDemandJobs
 {
-    /// <summary>Hands the record's job to the cluster; the error to record on it when the cluster cannot take it, else null.</summary>
-    public static async Task<string?> TriggerAsync(ISchedulerFactory schedulers, JobKey job, string idKey, long id, CancellationToken cancellationToken)
+    /// <summary>
+    /// Hands the record's job to Hangfire: its job id, or, when the job store cannot take it, the error to record
+    /// on the record, so a request that never reached a worker does not wait for ever as "queued".
+    /// </summary>
+    public static (string? JobId, string? Error) TryEnqueue(Func<string> enqueue)
     {
-        ArgumentNullException.ThrowIfNull(schedulers);
+        ArgumentNullException.ThrowIfNull(enqueue);
         try
         {
-            var scheduler = await schedulers.GetScheduler(cancellationToken);
-            await scheduler.TriggerJob(job, new JobDataMap { [idKey] = id.ToString(CultureInfo.InvariantCulture) }, cancellationToken);
-            return null;
+            return (enqueue(), null);
         }
-        catch (Exception ex) when (ex is SchedulerException or InvalidOperationException)
+        catch (Exception ex) when (ex is Hangfire.BackgroundJobClientException or InvalidOperationException or Npgsql.NpgsqlException)
         {
-            // A request that never reaches the cluster must not wait for ever as "queued".
-            return $"Could not be scheduled: {ex.Message}";
+            return (null, $"Could not be queued: {ex.Message}");
         }
-    }
-
-    /// <summary>The record's id that <see cref="TriggerAsync"/> put in the trigger.</summary>
-    public static long RecordId(IJobExecutionContext context, string idKey)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        return long.Parse(context.MergedJobDataMap.GetString(idKey) ?? throw new InvalidOperationException($"The trigger carries no {idKey}."),
-            CultureInfo.InvariantCulture);
     }
 }

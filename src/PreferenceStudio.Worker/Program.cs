@@ -1,7 +1,7 @@
 using PreferenceStudio.Data;
 using PreferenceStudio.Jobs;
 
-// A worker is one node of the job cluster: start as many as there are machines (GPU nodes) to share the work.
+// A worker runs a Hangfire server on the queues in Jobs:Queues: start one per machine (GPU nodes listen to "training").
 var builder = Host.CreateApplicationBuilder(args);
 
 builder.AddPreferenceStudioData();

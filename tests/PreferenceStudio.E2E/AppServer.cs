@@ -44,7 +44,7 @@ public sealed class AppServer : WebApplicationFactory<Program>
         if (_executeJobsWithStore is not null)
         {
             builder.UseSetting("Storage:Root", _executeJobsWithStore);
-            builder.UseSetting("Jobs:IdleWaitTime", "00:00:01");
+            builder.UseSetting("Jobs:QueuePollInterval", "00:00:00.5");
         }
         builder.UseWebRoot(Path.Combine(RepoRoot, "wwwroot"));
     }

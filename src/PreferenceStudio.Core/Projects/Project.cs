@@ -36,6 +36,12 @@ public sealed class Project
     public bool AllowRankingTies { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
 
+    /// <summary>Cron expression (UTC) on which a reward model is retrained on the project's labels; null when none.</summary>
+    public string? RetrainCron { get; private set; }
+
+    /// <summary>The model version scheduled retraining starts from.</summary>
+    public int? RetrainBaseModelId { get; private set; }
+
     public IReadOnlyList<Principle> Principles => _principles;
     public IReadOnlyList<SpanLabel> SpanLabels => _spanLabels;
 
@@ -52,6 +58,25 @@ public sealed class Project
             throw new DomainException("A project must collect at least one kind of feedback.");
         Kinds = kinds;
     }
+
+    /// <summary>Retrain on this cron from this base model; the cron's syntax is the job system's to check.</summary>
+    public void ScheduleRetraining(string cron, int baseModelVersionId)
+    {
+        if (string.IsNullOrWhiteSpace(cron))
+            throw new DomainException("A retrain schedule needs a cron expression.");
+        if (cron.Length > MaxCronLength)
+            throw new DomainException($"A cron expression has at most {MaxCronLength} characters.");
+        RetrainCron = cron.Trim();
+        RetrainBaseModelId = baseModelVersionId;
+    }
+
+    public void StopRetraining()
+    {
+        RetrainCron = null;
+        RetrainBaseModelId = null;
+    }
+
+    public const int MaxCronLength = 100;
 
     public void WriteGuidelines(string markdown) => GuidelinesMarkdown = markdown ?? "";
 

@@ -43,8 +43,11 @@ public sealed class TrainingRun
     public string? Error { get; private set; }
     public string CreatedBy { get; private set; } = "";
 
-    /// <summary>The scheduler node that ran it last (a recovered run names the node that finished it).</summary>
+    /// <summary>The worker that ran it last (a recovered run names the worker that finished it).</summary>
     public string? Node { get; private set; }
+
+    /// <summary>The background job that trains it (Hangfire's id): its history, retries and cancellation live there.</summary>
+    public string? JobId { get; private set; }
 
     public int? BaseModelVersionId { get; private set; }
     public int? OutputModelVersionId { get; private set; }
@@ -66,6 +69,15 @@ public sealed class TrainingRun
         Node = node;
         TotalSteps = totalSteps;
         StartedAt ??= now;
+    }
+
+    /// <summary>Links the run to the job that was enqueued for it, so a cancel can reach that job.</summary>
+    public void AttachJob(string jobId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(jobId);
+        if (JobId is not null && JobId != jobId)
+            throw new DomainException($"Run {Id} already belongs to job {JobId}.");
+        JobId = jobId;
     }
 
     public void ReportProgress(int step)

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using PreferenceStudio.Core.Projects;
+using PreferenceStudio.Core.Training;
 
 namespace PreferenceStudio.Data.Configurations;
 
@@ -16,6 +17,8 @@ internal sealed class ProjectConfiguration : IEntityTypeConfiguration<Project>
         });
         b.Property(p => p.Name).HasMaxLength(200);
         b.Property(p => p.Slug).HasMaxLength(64);
+        b.Property(p => p.RetrainCron).HasMaxLength(Project.MaxCronLength);
+        b.HasOne<ModelVersion>().WithMany().HasForeignKey(p => p.RetrainBaseModelId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(p => p.Slug).IsUnique();
         b.HasMany(p => p.Principles).WithOne().HasForeignKey(p => p.ProjectId).OnDelete(DeleteBehavior.Restrict);
         b.HasMany(p => p.SpanLabels).WithOne().HasForeignKey(l => l.ProjectId).OnDelete(DeleteBehavior.Restrict);

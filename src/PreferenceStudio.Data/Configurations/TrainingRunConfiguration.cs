@@ -16,6 +16,7 @@ internal sealed class TrainingRunConfiguration : IEntityTypeConfiguration<Traini
         });
         b.Property(r => r.ConfigJson).HasColumnName("config").HasColumnType("jsonb");
         b.Property(r => r.Node).HasMaxLength(200);
+        b.Property(r => r.JobId).HasMaxLength(64);
         b.HasOne<Project>().WithMany().HasForeignKey(r => r.ProjectId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<ModelVersion>().WithMany().HasForeignKey(r => r.BaseModelVersionId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<ModelVersion>().WithMany().HasForeignKey(r => r.OutputModelVersionId).OnDelete(DeleteBehavior.Restrict);

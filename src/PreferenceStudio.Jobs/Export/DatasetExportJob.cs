@@ -1,15 +1,15 @@
+using Hangfire.Server;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PreferenceStudio.Core.Training;
 using PreferenceStudio.Data;
-using Quartz;
 
 namespace PreferenceStudio.Jobs.Export;
 
 /// <summary>
 /// Writes one requested dataset export to the store. The file appears whole or not at all (written aside, then
-/// renamed), and a run recovered after its node died simply writes it again.
+/// renamed), and a job taken over from a dead worker simply writes it again.
 /// </summary>
 public sealed class DatasetExportJob(
     PreferenceStudioDbContext db,
@@ -20,15 +20,19 @@ public sealed class DatasetExportJob(
     IHostEnvironment environment)
     : JobBase(db, clock, logger)
 {
-    public static readonly JobKey Key = new("dataset-export", JobGroups.OnDemand);
-    public const string ExportIdKey = "exportId";
+    public const string Name = "dataset-export";
 
-    public static long ExportId(IJobExecutionContext context) => OnDemandJobs.RecordId(context, ExportIdKey);
+    public Task<string?> RunAsync(long exportId, PerformContext? context, CancellationToken cancellationToken) =>
+        RunAsync(Name, context, () => WriteAsync(exportId, cancellationToken), async reason =>
+        {
+            if (await Db.DatasetExports.FindAsync(exportId) is { State: RunState.Queued or RunState.Running } export)
+                export.Fail(reason, Clock.GetUtcNow());
+        });
 
-    protected override async Task<string?> RunAsync(IJobExecutionContext context, CancellationToken cancellationToken)
+    private async Task<string?> WriteAsync(long exportId, CancellationToken cancellationToken)
     {
-        var export = await Db.DatasetExports.FindAsync([ExportId(context)], cancellationToken)
-            ?? throw new InvalidOperationException($"Export {ExportId(context)} does not exist.");
+        var export = await Db.DatasetExports.FindAsync([exportId], cancellationToken)
+            ?? throw new InvalidOperationException($"Export {exportId} does not exist.");
         if (export.State == RunState.Succeeded)
             return $"export {export.Id} was already written";
         var format = formats.SingleOrDefault(f => f.Format == export.Format)
@@ -44,11 +48,5 @@ public sealed class DatasetExportJob(
         export.Complete(file, rows, Clock.GetUtcNow());
         await Db.SaveChangesAsync(cancellationToken);
         return $"export {export.Id}: {rows} rows of {export.Format}";
-    }
-
-    protected override async Task OnFailedAsync(Exception error, IJobExecutionContext context)
-    {
-        if (await Db.DatasetExports.FindAsync(ExportId(context)) is { State: RunState.Queued or RunState.Running } export)
-            export.Fail($"{error.GetType().Name}: {error.Message}", Clock.GetUtcNow());
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
+using Hangfire.Server;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -11,15 +12,20 @@ using PreferenceStudio.Jobs.Export;
 using PreferenceStudio.Models;
 using PreferenceStudio.Models.Tokenization;
 using PreferenceStudio.Training;
-using Quartz;
 
 namespace PreferenceStudio.Jobs.Training;
 
 /// <summary>
 /// Trains one queued reward-model run: snapshots the project's preference pairs as a TRL export in the run's folder,
 /// trains on the base model with a fresh scalar head, streams step metrics into the run's time series, and records
-/// the checkpoint as a new model version. A run recovered after its node died trains again on the same snapshot.
+/// the checkpoint as a new model version. It runs on the <see cref="JobQueues.Training"/> queue. A run taken over from a
+/// worker that died trains again on the same snapshot, the dead attempt's metric points cleared, so each step is
+/// recorded once. A researcher's cancel deletes the Hangfire job, which fires the job's cancellation token.
 /// </summary>
+/// <remarks>
+/// Resuming from a checkpoint instead of starting over fits in <see cref="TrainAsync"/>: look for the run's last
+/// checkpoint under runs/{id}/, delete only the metric points after its step, and hand it to the trainer.
+/// </remarks>
 public sealed class RewardModelJob(
     PreferenceStudioDbContext db,
     TimeProvider clock,
@@ -27,21 +33,26 @@ public sealed class RewardModelJob(
     IEnumerable<IDatasetFormat> formats,
     IOptions<StorageOptions> storage,
     IOptions<TorchOptions> torchOptions,
-    IHostEnvironment environment)
+    IHostEnvironment environment,
+    JobNode node)
     : JobBase(db, clock, logger)
 {
-    public static readonly JobKey Key = new("reward-model", JobGroups.OnDemand);
-    public const string RunIdKey = "runId";
+    public const string Name = "reward-model";
     private static readonly TimeSpan FlushEvery = TimeSpan.FromSeconds(1);
-
-    public static long RunId(IJobExecutionContext context) => OnDemandJobs.RecordId(context, RunIdKey);
 
     private string Store(string relative) => storage.Value.Resolve(environment.ContentRootPath, relative);
 
-    protected override async Task<string?> RunAsync(IJobExecutionContext context, CancellationToken cancellationToken)
+    public Task<string?> RunAsync(long runId, PerformContext? context, CancellationToken cancellationToken) =>
+        RunAsync(Name, context, () => TrainAsync(runId, cancellationToken), async reason =>
+        {
+            if (await Db.TrainingRuns.FindAsync(runId) is { IsFinished: false } run)
+                run.Fail(reason, Clock.GetUtcNow());
+        });
+
+    private async Task<string?> TrainAsync(long runId, CancellationToken cancellationToken)
     {
-        var run = await Db.TrainingRuns.FindAsync([RunId(context)], cancellationToken)
-            ?? throw new InvalidOperationException($"Training run {RunId(context)} does not exist.");
+        var run = await Db.TrainingRuns.FindAsync([runId], cancellationToken)
+            ?? throw new InvalidOperationException($"Training run {runId} does not exist.");
         if (run.IsFinished)
             return $"run {run.Id} is already {run.State}";
         var config = RewardRunConfig.FromJson(run.ConfigJson);
@@ -49,7 +60,7 @@ public sealed class RewardModelJob(
             ?? throw new InvalidOperationException($"Run {run.Id} names no existing base model.");
         var projectId = run.ProjectId ?? throw new InvalidOperationException($"Run {run.Id} names no project.");
 
-        // A recovered run starts over: the dead attempt's points must not stand twice in the series.
+        // A run taken over from a dead worker starts over: the dead attempt's points must not stand twice in the series.
         await Db.RunMetrics.Where(m => m.RunId == run.Id).ExecuteDeleteAsync(cancellationToken);
         var runFolder = $"runs/{run.Id}";
         var datasetFile = Store($"{runFolder}/dataset.jsonl");
@@ -67,28 +78,30 @@ public sealed class RewardModelJob(
         TorchSharp.torch.manual_seed((long)config.Trainer.Seed);
         using var model = RewardModel.OnTopOf(CausalLM.FromPretrained(baseFolder, torchOptions.Value.ResolveDevice()));
         var trainer = new RewardTrainer(model, config.Trainer);
-        run.Start(context.Scheduler.SchedulerInstanceId, checked((int)trainer.TotalSteps(train)), Clock.GetUtcNow());
+        run.Start(node.Name, checked((int)trainer.TotalSteps(train)), Clock.GetUtcNow());
         await Db.SaveChangesAsync(cancellationToken);
         Logger.LogInformation("Run {Run}: {Train} training and {Eval} held-out pairs, {Steps} steps on {Base}",
             run.Id, train.Count, eval.Count, run.TotalSteps, baseModel.Name);
 
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var steps = new ConcurrentQueue<TrainingStep>();
-        var training = Task.Run(() => trainer.Train(train, eval, new QueueProgress(steps), stop.Token), CancellationToken.None);
+        var training = Task.Run(() => trainer.Train(train, eval, new QueueProgress(steps), cancellationToken), CancellationToken.None);
         while (!training.IsCompleted)
         {
             await Task.WhenAny(training, Task.Delay(FlushEvery, CancellationToken.None));
             await FlushAsync(run, steps, CancellationToken.None);
-            if (await IsCancelledAsync(run.Id))
-                await stop.CancelAsync();
         }
         RewardTrainingResult result;
         try
         {
             result = await training;
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
+            // The token fires for a researcher's cancel and for the worker's shutdown; only the first ends the run.
+            // On shutdown the exception goes on to Hangfire, which puts the job back for another worker.
+            if (!await IsCancelledAsync(run.Id))
+                throw;
+            await FlushAsync(run, steps, CancellationToken.None);
             return $"run {run.Id} cancelled at step {run.Step} of {run.TotalSteps}";
         }
         await FlushAsync(run, steps, CancellationToken.None);
@@ -107,12 +120,6 @@ public sealed class RewardModelJob(
         await Db.SaveChangesAsync(CancellationToken.None);
         var accuracy = result.Eval.TryGetValue("eval_rewards/accuracies", out var a) ? a.ToString("0.000", CultureInfo.InvariantCulture) : "n/a";
         return $"run {run.Id}: {run.TotalSteps} steps on {train.Count} pairs, held-out accuracy {accuracy}, model version {version.Id}";
-    }
-
-    protected override async Task OnFailedAsync(Exception error, IJobExecutionContext context)
-    {
-        if (await Db.TrainingRuns.FindAsync(RunId(context)) is { IsFinished: false } run)
-            run.Fail($"{error.GetType().Name}: {error.Message}", Clock.GetUtcNow());
     }
 
     private async Task FlushAsync(TrainingRun run, ConcurrentQueue<TrainingStep> steps, CancellationToken cancellationToken)

@@ -1,12 +1,12 @@
+using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using PreferenceStudio.Core.Training;
 using PreferenceStudio.Data;
-using Quartz;
 
 namespace PreferenceStudio.Jobs.Training;
 
-/// <summary>Records a training run and hands it to the job cluster; the first free worker trains it.</summary>
-public sealed class TrainingLauncher(PreferenceStudioDbContext db, ISchedulerFactory schedulers, TimeProvider clock)
+/// <summary>Records a training run and enqueues its job on the training queue; the first free worker listening to it trains it.</summary>
+public sealed class TrainingLauncher(PreferenceStudioDbContext db, IBackgroundJobClient jobs, TimeProvider clock)
 {
     /// <summary>A queued run, or the problems of the request (each naming its field) and no run.</summary>
     public async Task<(TrainingRun? Run, IReadOnlyList<string> Errors)> LaunchRewardModelAsync(
@@ -25,15 +25,20 @@ public sealed class TrainingLauncher(PreferenceStudioDbContext db, ISchedulerFac
         var run = new TrainingRun(TrainingKind.RewardModel, config.ToJson(), requestedBy, projectId, baseModelVersionId);
         db.TrainingRuns.Add(run);
         await db.SaveChangesAsync(cancellationToken);
-        if (await OnDemandJobs.TriggerAsync(schedulers, RewardModelJob.Key, RewardModelJob.RunIdKey, run.Id, cancellationToken) is { } error)
-        {
-            run.Fail(error, clock.GetUtcNow());
-            await db.SaveChangesAsync(CancellationToken.None);
-        }
+        var (jobId, error) = OnDemandJobs.TryEnqueue(() =>
+            jobs.Enqueue<RewardModelJob>(JobQueues.Training, j => j.RunAsync(run.Id, null, CancellationToken.None)));
+        if (jobId is not null)
+            run.AttachJob(jobId);
+        else
+            run.Fail(error!, clock.GetUtcNow());
+        await db.SaveChangesAsync(CancellationToken.None);
         return (run, []);
     }
 
-    /// <summary>Marks an unfinished run cancelled; its worker stops at its next progress report. False when already finished.</summary>
+    /// <summary>
+    /// Marks an unfinished run cancelled, then deletes its job: a queued job never starts, and a running one sees its
+    /// cancellation token fire within Jobs:CancellationCheckInterval. False when the run is already finished.
+    /// </summary>
     public async Task<bool> CancelAsync(long runId, CancellationToken cancellationToken)
     {
         var run = await db.TrainingRuns.SingleOrDefaultAsync(r => r.Id == runId, cancellationToken);
@@ -41,6 +46,8 @@ public sealed class TrainingLauncher(PreferenceStudioDbContext db, ISchedulerFac
             return false;
         run.Cancel(clock.GetUtcNow());
         await db.SaveChangesAsync(cancellationToken);
+        if (run.JobId is not null)
+            jobs.Delete(run.JobId);
         return true;
     }
 }

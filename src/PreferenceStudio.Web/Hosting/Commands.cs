@@ -31,7 +31,9 @@ public static class Commands
             {
                 case "migrate":
                     await MigrateAsync(scope.ServiceProvider.GetRequiredService<PreferenceStudioDbContext>());
-                    Console.WriteLine("Database is up to date.");
+                    // Made for the first time here, Hangfire's storage installs or upgrades its schema ("hangfire").
+                    scope.ServiceProvider.GetRequiredService<Hangfire.JobStorage>();
+                    Console.WriteLine("Database is up to date (the app's tables and Hangfire's schema).");
                     break;
                 case "seed":
                     var seeded = await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync();

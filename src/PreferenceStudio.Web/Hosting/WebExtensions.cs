@@ -52,7 +52,7 @@ public static class WebExtensions
             .AddPolicy(Policies.Research, p => p.RequireRole(Roles.Admin, Roles.Researcher))
             .AddPolicy(Policies.Annotate, p => p.RequireRole(Roles.Admin, Roles.Researcher, Roles.Annotator));
 
-        services.AddScoped<SchedulerStatusQuery>();
+        services.AddScoped<Admin.JobsStatusQuery>();
         services.AddScoped<Accounts.AccountService>();
         services.AddScoped<Accounts.PasswordSignIn>();
         services.AddScoped<Projects.PromptImporter>();

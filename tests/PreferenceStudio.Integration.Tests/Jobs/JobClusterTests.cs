@@ -1,21 +1,21 @@
+using System.Diagnostics;
 using System.Net;
+using Hangfire;
+using Hangfire.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using PreferenceStudio.Core.Jobs;
 using PreferenceStudio.Core.Tasks;
 using PreferenceStudio.Integration.Tests.Web;
 using PreferenceStudio.Jobs;
 using PreferenceStudio.Testing;
-using Quartz;
 
 namespace PreferenceStudio.Integration.Tests.Jobs;
 
-/// <summary>The web app schedules into the clustered store; a separate worker node picks the job up and runs it.</summary>
+/// <summary>The web app enqueues into Hangfire's PostgreSQL storage; separate worker hosts and processes run the jobs.</summary>
 public class JobClusterTests : WebAppTest
 {
-    private Task<JobExecution> WaitForExecutionAsync(string jobName, JobExecutionState state) =>
-        WaitForAsync(db => db.JobExecutions.AsNoTracking().FirstOrDefaultAsync(j => j.JobName == jobName && j.State == state),
-            $"a {state} execution of {jobName}");
+    private JobStorage Storage => App.Services.GetRequiredService<JobStorage>();
+    private IBackgroundJobClient Jobs => App.Services.GetRequiredService<IBackgroundJobClient>();
 
     private async Task<long> SeedAbandonedLeaseAsync()
     {
@@ -28,82 +28,114 @@ public class JobClusterTests : WebAppTest
         return lease.Id;
     }
 
+    private string EnqueueDrill(int seconds) =>
+        Jobs.Enqueue<ClusterDrillJob>(JobQueues.Default, j => j.RunAsync(seconds, null, CancellationToken.None));
+
     [Fact]
-    public async Task TriggerFromWebApp_WorkerRunning_WorkerExecutesItAndTheRecordNamesTheWorker()
+    public async Task TriggerFromWebApp_WorkerRunning_WorkerRunsItAndHangfireKeepsTheResult()
     {
         var leaseId = await SeedAbandonedLeaseAsync();
         await using var worker = await WorkerNode.StartAsync(Database.ConnectionString);
         var admin = await SignedInAsync("Admin");
 
-        using var trigger = new HttpRequestMessage(HttpMethod.Post, "/api/admin/jobs/maintenance/expire-leases/trigger");
+        using var trigger = new HttpRequestMessage(HttpMethod.Post, "/api/admin/jobs/expire-leases/trigger");
         trigger.Headers.Add("RequestVerificationToken", await admin.AntiforgeryTokenAsync());
         (await admin.SendAsync(trigger)).StatusCode.ShouldBe(HttpStatusCode.Accepted);
 
-        var execution = await WaitForExecutionAsync("expire-leases", JobExecutionState.Succeeded);
-        execution.Node.ShouldBe(worker.InstanceId);
-        execution.Result.ShouldBe("expired 1 lease(s)");
-        await using var db = Database.CreateContext();
-        (await db.Assignments.SingleAsync(a => a.Id == leaseId)).State.ShouldBe(AssignmentState.Expired);
+        await WaitForAsync(db => db.Assignments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == leaseId && a.State == AssignmentState.Expired),
+            "the abandoned lease expired");
+        var succeeded = await WaitForAsync(_ => Task.FromResult<string?>(Storage.GetMonitoringApi().SucceededJobs(0, 10)
+            .FirstOrDefault(j => j.Value.Result?.ToString()?.Contains("expired 1 lease(s)", StringComparison.Ordinal) == true).Key), "the sweep's result in Hangfire");
+        JobHistory.ProcessedBy(Storage, succeeded).ShouldHaveSingleItem().ShouldStartWith(worker.InstanceId);
 
-        var status = await admin.GetStringAsync("/api/admin/scheduler");
+        var status = await admin.GetStringAsync("/api/admin/jobs");
         status.ShouldContain(worker.InstanceId);
+        status.ShouldContain(ExpireLeasesJob.RecurringId);
+        status.ShouldContain(FileCleanupJob.RecurringId);
     }
 
     [Fact]
-    public async Task FailingJob_RunOnAWorker_IsRecordedAsFailedWithoutItsHalfDoneWritesAndTheWorkerGoesOn()
+    public async Task FailingJob_RunOnAWorker_FailsOnceWithoutItsHalfDoneWritesAndTheWorkerGoesOn()
     {
-        await using var worker = await WorkerNode.StartAsync(Database.ConnectionString,
-            services => services.AddQuartz(q => q.AddJob<FailingJob>(j => j.WithIdentity(FailingJob.Key).StoreDurably())));
-        var scheduler = await App.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        await using var worker = await WorkerNode.StartAsync(Database.ConnectionString);
 
-        await scheduler.TriggerJob(FailingJob.Key);
-        var failed = await WaitForExecutionAsync(FailingJob.Key.Name, JobExecutionState.Failed);
+        var failing = Jobs.Enqueue<FailingJob>(JobQueues.Default, j => j.RunAsync(null, CancellationToken.None));
+        (await JobHistory.WaitForStateAsync(Storage, failing, ["Failed", "Succeeded"], TimeSpan.FromSeconds(45))).ShouldBe("Failed");
 
-        failed.Error.ShouldBe("InvalidOperationException: boom");
-        failed.Node.ShouldBe(worker.InstanceId);
+        // A deterministic failure is not retried: one attempt, and the failure kept for the admin page and dashboard.
+        JobHistory.ProcessedBy(Storage, failing).Count.ShouldBe(1);
+        var failure = Storage.GetMonitoringApi().FailedJobs(0, 10).ShouldHaveSingleItem();
+        failure.Key.ShouldBe(failing);
+        failure.Value.ExceptionMessage.ShouldBe("boom");
         await using (var db = Database.CreateContext())
-            (await db.ModelVersions.AnyAsync()).ShouldBeFalse("the failed job's unsaved work must not be saved with its failure record");
+            (await db.ModelVersions.AnyAsync()).ShouldBeFalse("the failed job's unsaved work must not be saved with its failure");
+        var admin = await SignedInAsync("Admin");
+        (await admin.GetStringAsync("/admin/jobs")).ShouldContain("InvalidOperationException: boom");
 
-        await scheduler.TriggerJob(ExpireLeasesJob.Key);
-        (await WaitForExecutionAsync(ExpireLeasesJob.Key.Name, JobExecutionState.Succeeded)).Node.ShouldBe(worker.InstanceId);
+        var next = EnqueueDrill(1);
+        (await JobHistory.WaitForStateAsync(Storage, next, ["Failed", "Succeeded"], TimeSpan.FromSeconds(45))).ShouldBe("Succeeded");
     }
 
     [Fact]
-    public async Task WorkerStart_StaleMaintenanceTriggerInTheStore_IsRemoved()
+    public async Task TransientErrorInAJob_RunOnAWorker_IsRetriedAndTheRetrySucceeds()
     {
-        var scheduler = await App.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
-        var stale = TriggerBuilder.Create().WithIdentity("renamed-long-ago", JobGroups.Maintenance).ForJob(ExpireLeasesJob.Key)
-            .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromHours(1)).RepeatForever()).StartAt(DateTimeOffset.UtcNow.AddHours(1)).Build();
-        await scheduler.ScheduleJob(stale, new ScheduleJobOptions());
+        await using var worker = await WorkerNode.StartAsync(Database.ConnectionString);
+
+        var flaky = Jobs.Enqueue<FlakyJob>(JobQueues.Default, j => j.RunAsync(null, CancellationToken.None));
+
+        (await JobHistory.WaitForStateAsync(Storage, flaky, ["Failed", "Succeeded"], TimeSpan.FromSeconds(60))).ShouldBe("Succeeded");
+        JobHistory.ProcessedBy(Storage, flaky).Count.ShouldBe(2);
+        JobHistory.States(Storage, flaky).ShouldContain(s => s.StateName == "Scheduled" && s.Reason.Contains("Retry attempt 1"));
+    }
+
+    [Fact]
+    public async Task WorkerStart_StaleRecurringJobInTheStore_IsRemovedAndProjectSchedulesAreKept()
+    {
+        var recurring = App.Services.GetRequiredService<IRecurringJobManager>();
+        recurring.AddOrUpdate<ClusterDrillJob>("renamed-long-ago", j => j.RunAsync(1, null, CancellationToken.None), Cron.Yearly());
+        recurring.AddOrUpdate<ClusterDrillJob>(ProjectSchedules.RetrainId(42), j => j.RunAsync(1, null, CancellationToken.None), Cron.Yearly());
 
         await using var worker = await WorkerNode.StartAsync(Database.ConnectionString);
 
-        (await scheduler.GetTrigger(stale.Key)).ShouldBeNull();
-        (await scheduler.GetTrigger(new TriggerKey("expire-leases", JobGroups.Maintenance))).ShouldNotBeNull();
+        using var connection = Storage.GetConnection();
+        connection.GetRecurringJobs().Select(j => j.Id).Order().ShouldBe(
+            new[] { ExpireLeasesJob.RecurringId, FileCleanupJob.RecurringId, ProjectSchedules.RetrainId(42) }.Order());
     }
 
     [Fact]
-    public async Task NodeDiesMidJob_AnotherNodeRunning_RecoversTheJobAndClosesTheDeadNodesRecord()
+    public async Task WorkerProcessKilledMidJob_AnotherWorkerRunning_TakesTheJobOverAfterTheInvisibilityTimeout()
     {
-        var scheduler = await App.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
-        using var doomed = WorkerProcess.Start(Database.ConnectionString);
-        var doomedNode = await WaitForAsync(db => db.Database
-            .SqlQuery<string>($"SELECT instance_name AS \"Value\" FROM qrtz_scheduler_state").FirstOrDefaultAsync(), "a worker process checking in");
-
-        await scheduler.TriggerJob(ClusterDrillJob.Key, new JobDataMap { [ClusterDrillJob.SecondsKey] = 4 });
-        var started = await WaitForExecutionAsync(ClusterDrillJob.Key.Name, JobExecutionState.Running);
-        started.Node.ShouldBe(doomedNode);
+        var invisibility = TimeSpan.FromSeconds(8);
+        using var doomed = WorkerProcess.Start(Database.ConnectionString, invisibility: invisibility);
+        var drill = EnqueueDrill(15);
+        var doomedServer = await WaitForAsync(_ => Task.FromResult(JobHistory.ProcessedBy(Storage, drill) is [var server, ..] ? server : null), "the doomed worker taking the drill");
         doomed.Kill();
+        var killedAt = Stopwatch.StartNew();
 
-        await using var survivor = await WorkerNode.StartAsync(Database.ConnectionString);
-        var recovered = await WaitForAsync(db => db.JobExecutions.AsNoTracking()
-            .FirstOrDefaultAsync(j => j.IsRecovery && j.State == JobExecutionState.Succeeded), "a recovered execution", TimeSpan.FromSeconds(90));
+        await using var survivor = await WorkerNode.StartAsync(Database.ConnectionString, invisibility: invisibility);
+        var took = await WaitForAsync(_ => Task.FromResult(JobHistory.ProcessedBy(Storage, drill) is [_, var server, ..] ? server : null), "another worker taking the drill over");
+        var delay = killedAt.Elapsed;
+        (await JobHistory.WaitForStateAsync(Storage, drill, ["Failed", "Succeeded"], TimeSpan.FromSeconds(45))).ShouldBe("Succeeded");
 
-        recovered.Node.ShouldBe(survivor.InstanceId);
-        recovered.Trigger.ShouldBe(started.Trigger);
-        await using var read = Database.CreateContext();
-        var abandoned = await read.JobExecutions.SingleAsync(j => j.Id == started.Id);
-        abandoned.State.ShouldBe(JobExecutionState.Failed);
-        abandoned.Error.ShouldBe($"Abandoned: node {doomedNode} stopped checking in; the job was recovered on {survivor.InstanceId}.");
+        doomedServer.ShouldNotStartWith(survivor.InstanceId);
+        took.ShouldStartWith(survivor.InstanceId);
+        JobHistory.ProcessedBy(Storage, drill).Count.ShouldBe(2);
+        // Taken over once the dead worker's hold ran out (plus a poll or two), not after Hangfire's default 30 minutes.
+        delay.ShouldBeLessThan(invisibility * 3);
+    }
+
+    [Fact]
+    public async Task LongJob_TwoLiveWorkers_IsNeverHandedToTheSecondWhileTheFirstRunsIt()
+    {
+        var invisibility = TimeSpan.FromSeconds(3);
+        await using var first = await WorkerNode.StartAsync(Database.ConnectionString, invisibility: invisibility);
+        // Four times the invisibility timeout: without the sliding timeout's renewals the second worker would take it too.
+        var drill = EnqueueDrill(12);
+        await WaitForAsync(_ => Task.FromResult(JobHistory.ProcessedBy(Storage, drill) is [var server, ..] ? server : null), "the first worker taking the drill");
+        await using var second = await WorkerNode.StartAsync(Database.ConnectionString, invisibility: invisibility);
+
+        (await JobHistory.WaitForStateAsync(Storage, drill, ["Failed", "Succeeded"], TimeSpan.FromSeconds(60))).ShouldBe("Succeeded");
+
+        JobHistory.ProcessedBy(Storage, drill).ShouldHaveSingleItem().ShouldStartWith(first.InstanceId);
     }
 }

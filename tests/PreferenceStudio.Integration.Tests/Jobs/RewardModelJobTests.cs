@@ -1,7 +1,7 @@
+using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using PreferenceStudio.Core.Annotations;
-using PreferenceStudio.Core.Jobs;
 using PreferenceStudio.Core.Projects;
 using PreferenceStudio.Core.Tasks;
 using PreferenceStudio.Core.Training;
@@ -20,6 +20,7 @@ public class RewardModelJobTests : WebAppTest
     protected override TimeSpan Patience => TimeSpan.FromSeconds(90);
 
     private readonly string _store = Path.Combine(Path.GetTempPath(), "ps-reward-" + Guid.NewGuid().ToString("N"));
+    private JobStorage Storage => App.Services.GetRequiredService<JobStorage>();
     private int _projectId;
     private int _baseModelId;
 
@@ -123,9 +124,14 @@ public class RewardModelJobTests : WebAppTest
 
         run.State.ShouldBe(RunState.Failed);
         run.Error!.ShouldContain("needs at least 2");
+        // Deterministic: failed once in Hangfire too, never retried.
+        (await JobHistory.WaitForStateAsync(Storage, run.JobId!, ["Failed"], TimeSpan.FromSeconds(30))).ShouldBe("Failed");
+        JobHistory.ProcessedBy(Storage, run.JobId!).ShouldHaveSingleItem().ShouldStartWith(worker.InstanceId);
         await using var db = Database.CreateContext();
-        (await db.JobExecutions.SingleAsync(j => j.JobName == RewardModelJob.Key.Name)).State.ShouldBe(JobExecutionState.Failed);
         (await db.ModelVersions.CountAsync()).ShouldBe(1);
+        // The reason is on the run's page, not only in a log or the dashboard.
+        var page = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await (await SignedInAsync("Researcher")).GetStringAsync($"/training/{run.Id}"));
+        page.QuerySelector("[data-testid=run-error]").ShouldNotBeNull().TextContent.ShouldContain("needs at least 2");
     }
 
     [Fact]
@@ -139,14 +145,19 @@ public class RewardModelJobTests : WebAppTest
         await using (var scope = App.Services.CreateAsyncScope())
             (await scope.ServiceProvider.GetRequiredService<TrainingLauncher>().CancelAsync(launched.Id, CancellationToken.None)).ShouldBeTrue();
 
-        var execution = await WaitForAsync(db => db.JobExecutions.AsNoTracking()
-            .FirstOrDefaultAsync(j => j.JobName == RewardModelJob.Key.Name && j.State == JobExecutionState.Succeeded), "the end of the job");
-        execution.Result!.ShouldContain("cancelled");
-        await using var db = Database.CreateContext();
-        var run = await db.TrainingRuns.SingleAsync(r => r.Id == launched.Id);
+        // The job is deleted in Hangfire, and its token stops the trainer within seconds: the step count stands still.
+        JobHistory.CurrentState(Storage, launched.JobId!).ShouldBe("Deleted");
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        int StepNow() { using var db = Database.CreateContext(); return db.TrainingRuns.AsNoTracking().Single(r => r.Id == launched.Id).Step; }
+        var stoppedAt = StepNow();
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        StepNow().ShouldBe(stoppedAt, "the worker must have stopped training");
+        await using var read = Database.CreateContext();
+        var run = await read.TrainingRuns.SingleAsync(r => r.Id == launched.Id);
         run.State.ShouldBe(RunState.Cancelled);
         run.Step.ShouldBeLessThan(run.TotalSteps);
         run.OutputModelVersionId.ShouldBeNull();
+        (await read.RunMetrics.CountAsync(m => m.RunId == run.Id && m.Key == "loss")).ShouldBe(run.Step);
     }
 
     [Fact]
@@ -170,5 +181,23 @@ public class RewardModelJobTests : WebAppTest
         var steps = await db.RunMetrics.Where(m => m.RunId == run.Id && m.Key == "loss").Select(m => m.Step).OrderBy(s => s).ToListAsync();
         steps.ShouldBe(Enumerable.Range(1, run.TotalSteps));
         (await db.ModelVersions.CountAsync(m => m.TrainingRunId == run.Id)).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task LaunchRewardModel_OnlyADefaultQueueWorker_WaitsForAWorkerThatListensToTraining()
+    {
+        await using var cpuOnly = await WorkerNode.StartAsync(Database.ConnectionString, storageRoot: _store, queues: "default");
+        var launched = await LaunchAsync(Quick);
+
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        JobHistory.CurrentState(Storage, launched.JobId!).ShouldBe("Enqueued");
+        await using (var db = Database.CreateContext())
+            (await db.TrainingRuns.SingleAsync(r => r.Id == launched.Id)).State.ShouldBe(RunState.Queued);
+
+        await using var gpu = await WorkerNode.StartAsync(Database.ConnectionString, storageRoot: _store, queues: "training");
+        var run = await WaitForRunAsync(launched.Id, [RunState.Succeeded, RunState.Failed]);
+        // No labels, so the run fails at once; what matters is who took it.
+        JobHistory.ProcessedBy(Storage, launched.JobId!).ShouldHaveSingleItem().ShouldStartWith(gpu.InstanceId);
+        run.Error!.ShouldContain("needs at least 2");
     }
 }

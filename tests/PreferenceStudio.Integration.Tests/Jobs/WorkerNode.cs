@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using PreferenceStudio.Data;
 using PreferenceStudio.Jobs;
-using Quartz;
 
 namespace PreferenceStudio.Integration.Tests.Jobs;
 
@@ -18,26 +17,37 @@ internal sealed class WorkerNode : IAsyncDisposable
         InstanceId = instanceId;
     }
 
+    /// <summary>The worker's Hangfire server name (Hangfire's server id starts with it) and what runs record as their node.</summary>
     public string InstanceId { get; }
 
-    public static async Task<WorkerNode> StartAsync(string connectionString, Action<IServiceCollection>? configure = null, string? storageRoot = null)
+    /// <summary>The job settings tests use: short waits, so a test sees in seconds what takes a minute in production.</summary>
+    public static Dictionary<string, string> TestSettings(string? queues = null, TimeSpan? invisibility = null) => new()
+    {
+        ["Jobs:Queues"] = queues ?? string.Join(',', JobQueues.All),
+        ["Jobs:InvisibilityTimeout"] = (invisibility ?? TimeSpan.FromSeconds(8)).ToString("c"),
+        ["Jobs:QueuePollInterval"] = "00:00:00.5",
+        ["Jobs:HeartbeatInterval"] = "00:00:02",
+        ["Jobs:SchedulePollingInterval"] = "00:00:01",
+        ["Jobs:CancellationCheckInterval"] = "00:00:01",
+    };
+
+    public static async Task<WorkerNode> StartAsync(string connectionString, string? storageRoot = null, string? queues = null, TimeSpan? invisibility = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Development" });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:Default"] = connectionString,
-            ["Jobs:CheckinInterval"] = "00:00:02",
-            ["Jobs:IdleWaitTime"] = "00:00:01",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Storage:Root"] = storageRoot ?? Path.Combine(Path.GetTempPath(), "ps-test-store"),
-        });
+        };
+        foreach (var (key, value) in TestSettings(queues, invisibility))
+            settings[key] = value;
+        builder.Configuration.AddInMemoryCollection(settings);
         builder.AddPreferenceStudioData();
         builder.AddPreferenceStudioJobs(executeByDefault: true);
-        configure?.Invoke(builder.Services);
         var host = builder.Build();
         await host.StartAsync();
-        var scheduler = await host.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
-        return new WorkerNode(host, scheduler.SchedulerInstanceId);
+        return new WorkerNode(host, host.Services.GetRequiredService<JobNode>().Name);
     }
 
     public async ValueTask DisposeAsync()

@@ -9,7 +9,7 @@ internal sealed class WorkerProcess : IDisposable
 
     private WorkerProcess(Process process) => _process = process;
 
-    public static WorkerProcess Start(string connectionString, string? storageRoot = null)
+    public static WorkerProcess Start(string connectionString, string? storageRoot = null, string? queues = null, TimeSpan? invisibility = null)
     {
         var root = RepoRoot();
         var configuration = AppContext.BaseDirectory.Contains("/bin/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
@@ -24,12 +24,12 @@ internal sealed class WorkerProcess : IDisposable
             Environment =
             {
                 ["ConnectionStrings__Default"] = connectionString,
-                ["Jobs__CheckinInterval"] = "00:00:02",
-                ["Jobs__IdleWaitTime"] = "00:00:01",
                 ["DOTNET_ENVIRONMENT"] = "Development",
                 ["Storage__Root"] = storageRoot ?? Path.Combine(Path.GetTempPath(), "ps-test-store"),
             },
         };
+        foreach (var (key, value) in WorkerNode.TestSettings(queues, invisibility))
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };

@@ -27,7 +27,7 @@ public class AccessTests : WebAppTest
     [Fact]
     public async Task GetAdminApi_Anonymous_Returns401()
     {
-        var response = await App.CreateBrowser().GetAsync("/api/admin/scheduler");
+        var response = await App.CreateBrowser().GetAsync("/api/admin/jobs");
         response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
     }
 
@@ -61,14 +61,14 @@ public class AccessTests : WebAppTest
         var client = await SignedInAsync("Annotator");
         var token = await client.AntiforgeryTokenAsync();
 
-        (await client.GetAsync("/api/admin/scheduler")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
-        using var trigger = new HttpRequestMessage(HttpMethod.Post, "/api/admin/jobs/maintenance/expire-leases/trigger");
+        (await client.GetAsync("/api/admin/jobs")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        using var trigger = new HttpRequestMessage(HttpMethod.Post, "/api/admin/jobs/expire-leases/trigger");
         trigger.Headers.Add("RequestVerificationToken", token);
         (await client.SendAsync(trigger)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
     }
 
     [Fact]
-    public async Task GetAdminPage_Admin_ShowsTheSchedulerStatus()
+    public async Task GetAdminPage_Admin_ShowsTheJobClusterStatus()
     {
         var client = await SignedInAsync("Admin");
 
@@ -76,15 +76,17 @@ public class AccessTests : WebAppTest
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         var html = await response.Content.ReadAsStringAsync();
-        html.ShouldContain("Scheduler nodes");
-        html.ShouldContain("Recent executions");
+        html.ShouldContain("Servers");
+        html.ShouldContain("Recurring jobs");
+        html.ShouldContain("Recent failures");
+        html.ShouldContain("href=\"/admin/hangfire\"");
     }
 
     [Fact]
     public async Task TriggerJob_AdminWithoutAntiforgeryToken_IsRefused()
     {
         var client = await SignedInAsync("Admin");
-        var response = await client.PostAsync("/api/admin/jobs/maintenance/expire-leases/trigger", null);
+        var response = await client.PostAsync("/api/admin/jobs/expire-leases/trigger", null);
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
     }
 
@@ -92,7 +94,7 @@ public class AccessTests : WebAppTest
     public async Task TriggerJob_UnknownJob_Returns404()
     {
         var client = await SignedInAsync("Admin");
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/admin/jobs/maintenance/drop-database/trigger");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/admin/jobs/drop-database/trigger");
         request.Headers.Add("RequestVerificationToken", await client.AntiforgeryTokenAsync());
         (await client.SendAsync(request)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
