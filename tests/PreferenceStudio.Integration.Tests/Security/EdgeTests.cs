@@ -15,7 +15,7 @@ public sealed class EdgeTests : WebAppTest
     [Theory]
     [InlineData("/account/login", HttpStatusCode.OK)] // a page
     [InlineData("/css/site.css", HttpStatusCode.OK)] // a static file
-    [InlineData("/api/admin/scheduler", HttpStatusCode.Unauthorized)] // the API
+    [InlineData("/api/admin/jobs", HttpStatusCode.Unauthorized)] // the API
     [InlineData("/healthz", HttpStatusCode.OK)]
     [InlineData("/no/such/page", HttpStatusCode.NotFound)] // a status page
     public async Task AnyResponse_CarriesTheContentSecurityPolicyAndTheUsualHeaders(string path, HttpStatusCode status)
