@@ -45,15 +45,21 @@ public static class RewardCheckpoint
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(optimizer);
-        var statePath = Path.Combine(folder, StateFile);
-        if (!File.Exists(statePath)) throw new FileNotFoundException($"{folder} is not a complete checkpoint: no {StateFile}", statePath);
-        var state = JsonSerializer.Deserialize<RewardTrainerState>(File.ReadAllText(statePath), Json)
-            ?? throw new InvalidDataException($"{statePath} is empty");
+        var state = ReadState(folder);
         model.LoadWeights(folder);
         optimizer.load_state_dict(Path.Combine(folder, OptimizerFile));
         var rng = SafeTensors.Load(Path.Combine(folder, RngFile));
         try { set_rng_state(rng["cpu"]); }
         finally { foreach (var t in rng.Values) t.Dispose(); }
         return state;
+    }
+
+    /// <summary>Where the run stood at the checkpoint (its step and the metrics so far), without loading any tensor.</summary>
+    public static RewardTrainerState ReadState(string folder)
+    {
+        var statePath = Path.Combine(folder, StateFile);
+        if (!File.Exists(statePath)) throw new FileNotFoundException($"{folder} is not a complete checkpoint: no {StateFile}", statePath);
+        return JsonSerializer.Deserialize<RewardTrainerState>(File.ReadAllText(statePath), Json)
+            ?? throw new InvalidDataException($"{statePath} is empty");
     }
 }

@@ -155,7 +155,7 @@ public sealed class RewardTrainer
     {
         RewardCheckpoint.Save(Path.Combine(checkpoints.Folder, TrainingCheckpoints.Prefix + state.GlobalStep), model, optimizer, state);
         var old = Directory.EnumerateDirectories(checkpoints.Folder, TrainingCheckpoints.Prefix + "*")
-            .Select(d => (Dir: d, Step: long.TryParse(Path.GetFileName(d)[TrainingCheckpoints.Prefix.Length..], out var s) ? s : -1))
+            .Select(d => (Dir: d, Step: TrainingCheckpoints.StepOf(d)))
             .Where(x => x.Step >= 0).OrderByDescending(x => x.Step).Skip(checkpoints.SaveTotalLimit);
         foreach (var (dir, _) in old) Directory.Delete(dir, recursive: true);
     }

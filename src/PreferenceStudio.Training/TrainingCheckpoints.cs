@@ -14,7 +14,14 @@ public sealed record TrainingCheckpoints(string Folder, int SaveSteps, int SaveT
         Directory.Exists(folder)
             ? Directory.EnumerateDirectories(folder, Prefix + "*")
                 .Where(d => File.Exists(Path.Combine(d, RewardCheckpoint.StateFile)))
-                .Select(d => (Dir: d, Step: long.TryParse(Path.GetFileName(d)[Prefix.Length..], out var s) ? s : -1))
+                .Select(d => (Dir: d, Step: StepOf(d)))
                 .Where(x => x.Step >= 0).OrderByDescending(x => x.Step).Select(x => x.Dir).FirstOrDefault()
             : null;
+
+    /// <summary>The global step a checkpoint-{step} folder was written after, or -1 for a folder of another name.</summary>
+    public static long StepOf(string checkpointFolder)
+    {
+        var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(checkpointFolder));
+        return name.StartsWith(Prefix, StringComparison.Ordinal) && long.TryParse(name.AsSpan(Prefix.Length), out var step) ? step : -1;
+    }
 }

@@ -18,14 +18,11 @@ namespace PreferenceStudio.Jobs.Training;
 /// <summary>
 /// Trains one queued reward-model run: snapshots the project's preference pairs as a TRL export in the run's folder,
 /// trains on the base model with a fresh scalar head, streams step metrics into the run's time series, and records
-/// the checkpoint as a new model version. It runs on the <see cref="JobQueues.Training"/> queue. A run taken over from a
-/// worker that died trains again on the same snapshot, the dead attempt's metric points cleared, so each step is
-/// recorded once. A researcher's cancel deletes the Hangfire job, which fires the job's cancellation token.
+/// the checkpoint as a new model version. It runs on the <see cref="JobQueues.Training"/> queue and writes a resumable
+/// checkpoint every save_steps steps under runs/{id}/checkpoints. A run taken over from a worker that died continues
+/// on the same snapshot from its last checkpoint (or from the start without one), and its metric series keeps each
+/// step once. A researcher's cancel deletes the Hangfire job, which fires the job's cancellation token.
 /// </summary>
-/// <remarks>
-/// Resuming from a checkpoint instead of starting over fits in <see cref="TrainAsync"/>: look for the run's last
-/// checkpoint under runs/{id}/, delete only the metric points after its step, and hand it to the trainer.
-/// </remarks>
 public sealed class RewardModelJob(
     PreferenceStudioDbContext db,
     TimeProvider clock,
@@ -60,9 +57,11 @@ public sealed class RewardModelJob(
             ?? throw new InvalidOperationException($"Run {run.Id} names no existing base model.");
         var projectId = run.ProjectId ?? throw new InvalidOperationException($"Run {run.Id} names no project.");
 
-        // A run taken over from a dead worker starts over: the dead attempt's points must not stand twice in the series.
-        await Db.RunMetrics.Where(m => m.RunId == run.Id).ExecuteDeleteAsync(cancellationToken);
         var runFolder = $"runs/{run.Id}";
+        var checkpointFolder = Store($"{runFolder}/checkpoints");
+        // A run taken over from a dead worker continues from its last checkpoint, or starts over without one.
+        var resumeFrom = TrainingCheckpoints.Latest(checkpointFolder);
+        await KeepSeriesUpToAsync(run.Id, resumeFrom, cancellationToken);
         var datasetFile = Store($"{runFolder}/dataset.jsonl");
         // The snapshot appears whole or not at all; a recovered run trains on the one its first attempt took.
         if (!File.Exists(datasetFile))
@@ -80,11 +79,12 @@ public sealed class RewardModelJob(
         var trainer = new RewardTrainer(model, config.Trainer);
         run.Start(node.Name, checked((int)trainer.TotalSteps(train)), Clock.GetUtcNow());
         await Db.SaveChangesAsync(cancellationToken);
-        Logger.LogInformation("Run {Run}: {Train} training and {Eval} held-out pairs, {Steps} steps on {Base}",
-            run.Id, train.Count, eval.Count, run.TotalSteps, baseModel.Name);
+        Logger.LogInformation("Run {Run}: {Train} training and {Eval} held-out pairs, {Steps} steps on {Base}, {Resume}",
+            run.Id, train.Count, eval.Count, run.TotalSteps, baseModel.Name, resumeFrom is null ? "from the start" : $"resumed from {resumeFrom}");
+        var checkpoints = config.SaveSteps > 0 ? new TrainingCheckpoints(checkpointFolder, config.SaveSteps, ResumeFrom: resumeFrom) : null;
 
         var steps = new ConcurrentQueue<TrainingStep>();
-        var training = Task.Run(() => trainer.Train(train, eval, new QueueProgress(steps), cancellationToken), CancellationToken.None);
+        var training = Task.Run(() => trainer.Train(train, eval, new QueueProgress(steps), checkpoints, cancellationToken), CancellationToken.None);
         while (!training.IsCompleted)
         {
             await Task.WhenAny(training, Task.Delay(FlushEvery, CancellationToken.None));
@@ -102,6 +102,7 @@ public sealed class RewardModelJob(
             if (!await IsCancelledAsync(run.Id))
                 throw;
             await FlushAsync(run, steps, CancellationToken.None);
+            DeleteFolder(checkpointFolder);
             return $"run {run.Id} cancelled at step {run.Step} of {run.TotalSteps}";
         }
         await FlushAsync(run, steps, CancellationToken.None);
@@ -118,8 +119,32 @@ public sealed class RewardModelJob(
         await Db.SaveChangesAsync(CancellationToken.None);
         run.Succeed(Clock.GetUtcNow(), version.Id);
         await Db.SaveChangesAsync(CancellationToken.None);
+        // A finished run resumes no more; its checkpoints are copies of weights the model version now holds.
+        DeleteFolder(checkpointFolder);
         var accuracy = result.Eval.TryGetValue("eval_rewards/accuracies", out var a) ? a.ToString("0.000", CultureInfo.InvariantCulture) : "n/a";
         return $"run {run.Id}: {run.TotalSteps} steps on {train.Count} pairs, held-out accuracy {accuracy}, model version {version.Id}";
+    }
+
+    /// <summary>
+    /// Makes the run's series hold each step up to <paramref name="checkpoint"/> once and nothing after it: the dead
+    /// attempt's later points go, and steps the checkpoint saw that the dead worker never flushed come from its log.
+    /// </summary>
+    private async Task KeepSeriesUpToAsync(long runId, string? checkpoint, CancellationToken cancellationToken)
+    {
+        var resumedAt = checkpoint is null ? -1 : TrainingCheckpoints.StepOf(checkpoint);
+        await Db.RunMetrics.Where(m => m.RunId == runId && m.Step > resumedAt).ExecuteDeleteAsync(cancellationToken);
+        if (checkpoint is null) return;
+        var recorded = (await Db.RunMetrics.Where(m => m.RunId == runId).Select(m => m.Step).Distinct().ToListAsync(cancellationToken)).ToHashSet();
+        var now = Clock.GetUtcNow();
+        foreach (var step in RewardCheckpoint.ReadState(checkpoint).LogHistory.Where(s => !recorded.Contains((int)s.Step)))
+            foreach (var (key, value) in step.Metrics)
+                Db.RunMetrics.Add(new RunMetric(runId, (int)step.Step, key, value, now));
+        await Db.SaveChangesAsync(cancellationToken);
+    }
+
+    private static void DeleteFolder(string folder)
+    {
+        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
     }
 
     private async Task FlushAsync(TrainingRun run, ConcurrentQueue<TrainingStep> steps, CancellationToken cancellationToken)

@@ -13,11 +13,19 @@ public sealed record RewardRunConfig
     /// <summary>Share of the pairs held out for evaluation (chosen by the seed), so accuracy is measured on unseen pairs.</summary>
     public double EvalShare { get; init; } = 0.1;
 
+    /// <summary>
+    /// A resumable checkpoint every this many steps (0: none), so a run whose worker dies continues from the last one
+    /// instead of starting over. Each costs a copy of the weights and optimizer moments on disk; the last two are kept.
+    /// </summary>
+    public int SaveSteps { get; init; } = 50;
+
     public IReadOnlyList<string> Validate()
     {
         var errors = Trainer.Validate().ToList();
         if (EvalShare is < 0 or >= 1)
             errors.Add($"eval_share must be in [0, 1), got {EvalShare.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+        if (SaveSteps < 0)
+            errors.Add($"save_steps must be 0 (no checkpoints) or more, got {SaveSteps}");
         return errors;
     }
 

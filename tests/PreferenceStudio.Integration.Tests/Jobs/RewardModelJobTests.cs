@@ -161,14 +161,16 @@ public class RewardModelJobTests : WebAppTest
     }
 
     [Fact]
-    public async Task RewardModelRun_WorkerProcessKilledMidRun_AnotherNodeFinishesItWithEachStepRecordedOnce()
+    public async Task RewardModelRun_WorkerProcessKilledMidRun_AnotherNodeResumesFromTheCheckpointWithEachStepRecordedOnce()
     {
         await LabelAsync();
         using var doomed = WorkerProcess.Start(Database.ConnectionString, storageRoot: _store);
-        // Long enough that the doomed node is still training when it is killed (it is killed at its first flush).
-        var launched = await LaunchAsync(Quick with { Trainer = Quick.Trainer with { Epochs = 50 } });
-        var started = await WaitForAsync(db => db.TrainingRuns.AsNoTracking().FirstOrDefaultAsync(r => r.Id == launched.Id && r.Step > 0), "a step on the doomed node");
+        // Long enough that the doomed node is still training when it is killed, just past its first checkpoint.
+        const int saveSteps = 2;
+        var launched = await LaunchAsync(Quick with { Trainer = Quick.Trainer with { Epochs = 50 }, SaveSteps = saveSteps });
+        var started = await WaitForAsync(db => db.TrainingRuns.AsNoTracking().FirstOrDefaultAsync(r => r.Id == launched.Id && r.Step > saveSteps), "a step past the first checkpoint on the doomed node");
         doomed.Kill();
+        var killedAt = DateTimeOffset.UtcNow;
 
         await using var survivor = await WorkerNode.StartAsync(Database.ConnectionString, storageRoot: _store);
         // Generous: ./test runs the test projects side by side on two cores, so steps can be several times slower.
@@ -178,9 +180,13 @@ public class RewardModelJobTests : WebAppTest
         started.Node.ShouldNotBe(survivor.InstanceId);
         run.Node.ShouldBe(survivor.InstanceId);
         await using var db = Database.CreateContext();
-        var steps = await db.RunMetrics.Where(m => m.RunId == run.Id && m.Key == "loss").Select(m => m.Step).OrderBy(s => s).ToListAsync();
-        steps.ShouldBe(Enumerable.Range(1, run.TotalSteps));
+        var losses = await db.RunMetrics.Where(m => m.RunId == run.Id && m.Key == "loss").OrderBy(m => m.Step).ToListAsync();
+        losses.Select(m => m.Step).ShouldBe(Enumerable.Range(1, run.TotalSteps));
+        // Resumed, not started over: the steps up to the checkpoint are the dead worker's, recorded before the kill.
+        losses.Where(m => m.Step <= saveSteps).ShouldAllBe(m => m.RecordedAt < killedAt);
         (await db.ModelVersions.CountAsync(m => m.TrainingRunId == run.Id)).ShouldBe(1);
+        Directory.Exists(Path.Combine(_store, "runs", run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "checkpoints"))
+            .ShouldBeFalse("a finished run's checkpoints are removed");
     }
 
     [Fact]
