@@ -27,7 +27,10 @@ public static class SafeUrl
         return AllowedSchemes.Any(s => string.Equals(s, scheme, StringComparison.OrdinalIgnoreCase));
     }
 
+    /// <summary>C0 controls and the space: what the WHATWG URL parser strips from both ends of an address.</summary>
+    private static readonly char[] ControlsAndSpace = Enumerable.Range(0, 0x21).Select(i => (char)i).ToArray();
+
     /// <summary>The WHATWG URL parser's first steps: strip leading and trailing C0 controls and spaces, remove tab, LF, CR.</summary>
     private static string AsBrowserSees(string url) =>
-        new string(url.Where(c => c is not ('\t' or '\n' or '\r')).ToArray()).Trim(Enumerable.Range(0, 0x21).Select(i => (char)i).ToArray());
+        new string(url.Where(c => c is not ('\t' or '\n' or '\r')).ToArray()).Trim(ControlsAndSpace);
 }
