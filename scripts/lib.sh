@@ -22,7 +22,9 @@ ensure_debian_packages() {
   command -v npm >/dev/null || missing+=(nodejs npm)
   # libtorch comes with TorchSharp from NuGet. Where the system libstdc++ is older than GCC 13's (Debian 12), the build
   # patches TorchSharp's library with patchelf and a tiny shim built by g++ (scripts/torchsharp-compat.sh).
-  if "$ROOT/scripts/torchsharp-compat.sh" --needed; then
+  # --needed exits 1 only when the step is known to be unneeded; an error (2) installs the tools to be safe.
+  local needed=0; "$ROOT/scripts/torchsharp-compat.sh" --needed || needed=$?
+  if [ "$needed" -ne 1 ]; then
     command -v patchelf >/dev/null || missing+=(patchelf)
     command -v g++ >/dev/null || missing+=(g++)
   fi

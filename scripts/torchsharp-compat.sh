@@ -19,8 +19,11 @@ symbol=_ZSt21ios_base_library_initv
 shim=libps_iosinit.so
 
 ldconfig="$(command -v ldconfig || echo /sbin/ldconfig)"  # not on a non-root user's PATH on Debian
-libstdcxx="${PS_LIBSTDCXX:-$("$ldconfig" -p | awk '/libstdc\+\+\.so\.6 .*x86-64/ { print $NF; exit }')}"
-[[ -f "$libstdcxx" ]] || { echo "torchsharp-compat: libstdc++.so.6 not found (ldconfig -p)" >&2; exit 1; }
+# A fresh machine may have no loader cache yet (ldconfig -p prints nothing until something runs ldconfig): then the
+# multiarch path Debian and Ubuntu use.
+libstdcxx="${PS_LIBSTDCXX:-$("$ldconfig" -p 2>/dev/null | awk '/libstdc\+\+\.so\.6 .*x86-64/ { print $NF; exit }')}"
+[[ -f "$libstdcxx" ]] || libstdcxx=/usr/lib/x86_64-linux-gnu/libstdc++.so.6
+[[ -f "$libstdcxx" ]] || { echo "torchsharp-compat: libstdc++.so.6 not found (ldconfig -p, /usr/lib/x86_64-linux-gnu)" >&2; exit 2; }
 if grep -qa "$version" "$libstdcxx"; then
   [[ "${1:-}" == --needed ]] && exit 1
   exit 0
