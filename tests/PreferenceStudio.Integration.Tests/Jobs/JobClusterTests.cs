@@ -103,6 +103,24 @@ public class JobClusterTests : WebAppTest
     }
 
     [Fact]
+    public async Task WorkerStart_AnotherHostSetUpHangfireInTheProcessMeanwhile_RunsItsJobsOnItsOwnServices()
+    {
+        // Hangfire keeps one job activator per process (JobActivator.Current), set by each host's AddHangfire when that
+        // host's Hangfire configuration is first resolved. A starting server that read it after another host in the
+        // process had set it ran its jobs on that host's services, and on a disposed host every job failed at once.
+        await using var worker = WorkerNode.Build(Database.ConnectionString);
+        worker.Services.GetRequiredService<IGlobalConfiguration>();
+        await using (var other = WorkerNode.Build(Database.ConnectionString))
+            other.Services.GetRequiredService<IGlobalConfiguration>();
+        await worker.StartAsync();
+
+        var drill = EnqueueDrill(1);
+
+        await JobHistory.WaitForSuccessAsync(Storage, drill, TimeSpan.FromSeconds(45));
+        JobHistory.States(Storage, drill)[^1].Data["Result"].ShouldContain(worker.InstanceId);
+    }
+
+    [Fact]
     public async Task WorkerProcessKilledMidJob_AnotherWorkerRunning_TakesTheJobOverAfterTheInvisibilityTimeout()
     {
         var invisibility = TimeSpan.FromSeconds(8);
