@@ -78,9 +78,21 @@ public class RewardModelJobTests : WebAppTest
         return run!;
     }
 
-    private Task<TrainingRun> WaitForRunAsync(long id, RunState[] states, TimeSpan? patience = null) =>
-        WaitForAsync(db => db.TrainingRuns.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id && states.Contains(r.State)),
-            $"run {id} in {string.Join("/", states)}", patience);
+    private async Task<TrainingRun> WaitForRunAsync(long id, RunState[] states, TimeSpan? patience = null)
+    {
+        try
+        {
+            return await WaitForAsync(db => db.TrainingRuns.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id && states.Contains(r.State)),
+                $"run {id} in {string.Join("/", states)}", patience);
+        }
+        catch (TimeoutException timeout)
+        {
+            // A job that failed before its own code ran (activating it, say) leaves the run as it was: Hangfire knows why.
+            await using var db = Database.CreateContext();
+            var jobId = (await db.TrainingRuns.AsNoTracking().SingleAsync(r => r.Id == id)).JobId;
+            throw new TimeoutException($"{timeout.Message} Its job's history:\n{(jobId is null ? "  (no job)" : JobHistory.Describe(Storage, jobId))}", timeout);
+        }
+    }
 
     [Fact]
     public async Task LaunchRewardModel_WorkerRunning_TrainsRecordsEveryStepAndRegistersTheModel()
