@@ -74,6 +74,7 @@ public class JobClusterTests : WebAppTest
 
         var next = EnqueueDrill(1);
         await JobHistory.WaitForSuccessAsync(Storage, next, TimeSpan.FromSeconds(45));
+        JobHistory.Result(Storage, next).ShouldNotBeNull().ShouldContain(worker.InstanceId);
     }
 
     [Fact]
@@ -117,7 +118,7 @@ public class JobClusterTests : WebAppTest
         var drill = EnqueueDrill(1);
 
         await JobHistory.WaitForSuccessAsync(Storage, drill, TimeSpan.FromSeconds(45));
-        JobHistory.States(Storage, drill)[^1].Data["Result"].ShouldContain(worker.InstanceId);
+        JobHistory.Result(Storage, drill).ShouldNotBeNull().ShouldContain(worker.InstanceId);
     }
 
     [Fact]
@@ -137,6 +138,8 @@ public class JobClusterTests : WebAppTest
 
         doomedServer.ShouldNotStartWith(survivor.InstanceId);
         took.ShouldStartWith(survivor.InstanceId);
+        // Run by the survivor's own services (the drill names its node), not by another host's in this process.
+        JobHistory.Result(Storage, drill).ShouldNotBeNull().ShouldContain(survivor.InstanceId);
         JobHistory.ProcessedBy(Storage, drill).Count.ShouldBe(2);
         // Taken over once the dead worker's hold ran out (plus a poll or two), not after Hangfire's default 30 minutes.
         delay.ShouldBeLessThan(invisibility * 3);
@@ -155,5 +158,6 @@ public class JobClusterTests : WebAppTest
         await JobHistory.WaitForSuccessAsync(Storage, drill, TimeSpan.FromSeconds(60));
 
         JobHistory.ProcessedBy(Storage, drill).ShouldHaveSingleItem().ShouldStartWith(first.InstanceId);
+        JobHistory.Result(Storage, drill).ShouldNotBeNull().ShouldContain(first.InstanceId);
     }
 }

@@ -19,6 +19,10 @@ internal static class JobHistory
     public static IReadOnlyList<string> ProcessedBy(JobStorage storage, string jobId) =>
         States(storage, jobId).Where(s => s.StateName == "Processing").Select(s => s.Data["ServerId"]).ToList();
 
+    /// <summary>The job's return value as Hangfire keeps it (JSON) in its Succeeded state, or null.</summary>
+    public static string? Result(JobStorage storage, string jobId) =>
+        States(storage, jobId).LastOrDefault(s => s.StateName == "Succeeded")?.Data.TryGetValue("Result", out var result) == true ? result : null;
+
     public static async Task<string> WaitForStateAsync(JobStorage storage, string jobId, string[] states, TimeSpan patience)
     {
         var deadline = DateTime.UtcNow + patience;
