@@ -6,7 +6,7 @@ using PreferenceStudio.Core.Projects;
 using PreferenceStudio.Core.Prompts;
 using PreferenceStudio.Core.Tasks;
 using PreferenceStudio.Testing;
-using PreferenceStudio.Web.Annotating;
+using PreferenceStudio.Annotating;
 
 namespace PreferenceStudio.LabelBench;
 

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using PreferenceStudio.Annotating;
 using PreferenceStudio.Web.Annotating;
 using PreferenceStudio.Web.Hosting;
 
@@ -65,18 +66,26 @@ public static class AnnotationEndpoints
         if (request is null)
             return Problem(StatusCodes.Status400BadRequest, error!);
         var outcome = await queue.SkipAsync(assignmentId, Me(user), request.Reason, ct);
-        return outcome.Message is null ? TypedResults.NoContent() : Problem(outcome.Status, outcome.Message);
+        return outcome.Message is null ? TypedResults.NoContent() : Problem(StatusOf(outcome.Kind), outcome.Message);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RenewAsync(
         long assignmentId, ClaimsPrincipal user, AnnotationQueue queue, CancellationToken ct)
     {
         var outcome = await queue.RenewAsync(assignmentId, Me(user), ct);
-        return outcome.Message is null ? TypedResults.NoContent() : Problem(outcome.Status, outcome.Message);
+        return outcome.Message is null ? TypedResults.NoContent() : Problem(StatusOf(outcome.Kind), outcome.Message);
     }
 
     private static Results<Ok<SubmitReceipt>, ProblemHttpResult> Answer(SubmitOutcome outcome) =>
-        outcome.Receipt is { } receipt ? TypedResults.Ok(receipt) : Problem(outcome.Status, outcome.Error!);
+        outcome.Receipt is { } receipt ? TypedResults.Ok(receipt) : Problem(StatusOf(outcome.Kind), outcome.Error!);
+
+    private static int StatusOf(OutcomeKind kind) => kind switch
+    {
+        OutcomeKind.Invalid => StatusCodes.Status400BadRequest,
+        OutcomeKind.NotFound => StatusCodes.Status404NotFound,
+        OutcomeKind.Conflict => StatusCodes.Status409Conflict,
+        _ => StatusCodes.Status200OK,
+    };
 
     private static ProblemHttpResult Problem(int status, string detail) =>
         TypedResults.Problem(statusCode: status, detail: detail, title: status switch

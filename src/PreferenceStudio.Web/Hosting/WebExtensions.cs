@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Identity;
 using PreferenceStudio.Core.Accounts;
 using PreferenceStudio.Data;
+using PreferenceStudio.Annotating;
 using PreferenceStudio.Web.Annotating;
 using PreferenceStudio.Web.Components;
 using PreferenceStudio.Web.Endpoints;
@@ -60,6 +61,7 @@ public static class WebExtensions
         services.AddScoped<Training.TrainingQuery>();
         services.AddScoped<Seeding.DemoSeeder>();
         services.AddAnnotation();
+        services.AddSingleton<GuidelinesRenderer>();
         return builder;
     }
 

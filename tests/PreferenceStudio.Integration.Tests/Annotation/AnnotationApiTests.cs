@@ -5,7 +5,7 @@ using AngleSharp.Html.Parser;
 using Microsoft.EntityFrameworkCore;
 using PreferenceStudio.Core.Accounts;
 using PreferenceStudio.Integration.Tests.Web;
-using PreferenceStudio.Web.Annotating;
+using PreferenceStudio.Annotating;
 using PreferenceStudio.Web.Seeding;
 
 namespace PreferenceStudio.Integration.Tests.Annotation;

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using PreferenceStudio.Annotating;
 using PreferenceStudio.Core.Projects;
 using PreferenceStudio.Core.Tasks;
 
@@ -71,7 +72,7 @@ public sealed class AnnotationQueueTests : QueueFixture
                 if (lease is null)
                     return labelled;
                 var outcome = await Submits(db).SubmitAsync(lease.AssignmentId, annotator, Pairwise(ResponseIds[0], ResponseIds[1]));
-                outcome.Status.ShouldBe(200, outcome.Error);
+                outcome.Kind.ShouldBe(OutcomeKind.Done, outcome.Error);
                 labelled++;
             }
         })));
@@ -108,7 +109,7 @@ public sealed class AnnotationQueueTests : QueueFixture
 
         var lease = await LeaseAsync(Annotators[0]);
         await using (var db = Db())
-            (await Queue(db).SkipAsync(lease.AssignmentId, Annotators[0], "Cannot judge cooking")).Status.ShouldBe(200);
+            (await Queue(db).SkipAsync(lease.AssignmentId, Annotators[0], "Cannot judge cooking")).Kind.ShouldBe(OutcomeKind.Done);
 
         await using var again = Db();
         (await Queue(again).NextAsync(Project, Annotators[0])).ShouldBeNull();
@@ -169,7 +170,7 @@ public sealed class AnnotationQueueTests : QueueFixture
         await ExpireAsync(working.AssignmentId); // as if the lease were about to run out...
 
         await using (var db = Db())
-            (await Queue(db).RenewAsync(working.AssignmentId, Annotators[0])).Status.ShouldBe(200); // ...and the page renewed it
+            (await Queue(db).RenewAsync(working.AssignmentId, Annotators[0])).Kind.ShouldBe(OutcomeKind.Done); // ...and the page renewed it
 
         await using var other = Db();
         (await Queue(other).NextAsync(Project, Annotators[1])).ShouldBeNull();
@@ -188,7 +189,7 @@ public sealed class AnnotationQueueTests : QueueFixture
         await using var db = Db();
         var outcome = await Queue(db).RenewAsync(walkedAway.AssignmentId, Annotators[0]);
 
-        outcome.Status.ShouldBe(409);
+        outcome.Kind.ShouldBe(OutcomeKind.Conflict);
         outcome.Message!.ShouldContain("expired");
     }
 
@@ -222,9 +223,9 @@ public sealed class AnnotationQueueTests : QueueFixture
         await AddTaskAsync(TaskKind.Pairwise);
         var lease = await LeaseAsync(Annotators[0]);
         await using (var db = Db())
-            (await Submits(db).SubmitAsync(lease.AssignmentId, Annotators[0], Pairwise(ResponseIds[0], ResponseIds[1]))).Status.ShouldBe(200);
+            (await Submits(db).SubmitAsync(lease.AssignmentId, Annotators[0], Pairwise(ResponseIds[0], ResponseIds[1]))).Kind.ShouldBe(OutcomeKind.Done);
 
         await using var check = Db();
-        (await Queue(check).ProgressAsync(Project.Id, Annotators[0])).ShouldBe(new PreferenceStudio.Web.Annotating.Progress(1, 1));
+        (await Queue(check).ProgressAsync(Project.Id, Annotators[0])).ShouldBe(new PreferenceStudio.Annotating.Progress(1, 1));
     }
 }

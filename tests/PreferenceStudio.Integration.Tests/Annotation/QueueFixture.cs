@@ -5,7 +5,7 @@ using PreferenceStudio.Core.Prompts;
 using PreferenceStudio.Core.Tasks;
 using PreferenceStudio.Data;
 using PreferenceStudio.Testing;
-using PreferenceStudio.Web.Annotating;
+using PreferenceStudio.Annotating;
 
 namespace PreferenceStudio.Integration.Tests.Annotation;
 

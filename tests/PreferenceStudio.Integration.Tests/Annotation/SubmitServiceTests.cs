@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using PreferenceStudio.Core.Annotations;
 using PreferenceStudio.Core.Projects;
 using PreferenceStudio.Core.Tasks;
-using PreferenceStudio.Web.Annotating;
+using PreferenceStudio.Annotating;
 
 namespace PreferenceStudio.Integration.Tests.Annotation;
 
@@ -22,7 +22,7 @@ public sealed class SubmitServiceTests : QueueFixture
         var retry = await Submits(db2).SubmitAsync(lease.AssignmentId, Annotators[0], request);
 
         first.Receipt!.AlreadyStored.ShouldBeFalse();
-        retry.Status.ShouldBe(200);
+        retry.Kind.ShouldBe(OutcomeKind.Done);
         retry.Receipt!.AlreadyStored.ShouldBeTrue();
         retry.Receipt.AnnotationId.ShouldBe(first.Receipt.AnnotationId);
         await using var check = Db();
@@ -44,7 +44,7 @@ public sealed class SubmitServiceTests : QueueFixture
             return await Submits(db).SubmitAsync(lease.AssignmentId, Annotators[0], request);
         })));
 
-        outcomes.ShouldAllBe(o => o.Status == 200);
+        outcomes.ShouldAllBe(o => o.Kind == OutcomeKind.Done);
         outcomes.Count(o => !o.Receipt!.AlreadyStored).ShouldBe(1);
         outcomes.Select(o => o.Receipt!.AnnotationId).Distinct().Count().ShouldBe(1);
         await using var check = Db();
@@ -65,7 +65,7 @@ public sealed class SubmitServiceTests : QueueFixture
         await using var db = Db();
         var late = await Submits(db).SubmitAsync(lease.AssignmentId, Annotators[0], Pairwise(ResponseIds[0], ResponseIds[1]));
 
-        late.Status.ShouldBe(409);
+        late.Kind.ShouldBe(OutcomeKind.Conflict);
         late.Error!.ShouldContain("given to another annotator");
         await using var check = Db();
         (await check.Annotations.CountAsync()).ShouldBe(0);
@@ -85,7 +85,7 @@ public sealed class SubmitServiceTests : QueueFixture
         await using var db = Db();
         var late = await Submits(db).SubmitAsync(lease.AssignmentId, Annotators[0], Pairwise(ResponseIds[0], ResponseIds[1]));
 
-        late.Status.ShouldBe(200);
+        late.Kind.ShouldBe(OutcomeKind.Done);
         late.Receipt!.Late.ShouldBeTrue();
         await using var check = Db();
         (await check.Assignments.SingleAsync(a => a.Id == lease.AssignmentId)).State.ShouldBe(AssignmentState.Submitted);
@@ -106,7 +106,7 @@ public sealed class SubmitServiceTests : QueueFixture
 
         other.TaskId.ShouldBe(walkedAway.TaskId);
         other.Slot.ShouldNotBe(walkedAway.Slot);
-        late.Status.ShouldBe(200, late.Error);
+        late.Kind.ShouldBe(OutcomeKind.Done, late.Error);
         late.Receipt!.Late.ShouldBeTrue();
     }
 
@@ -126,11 +126,11 @@ public sealed class SubmitServiceTests : QueueFixture
         await using (var db = Db())
         {
             var late = await Submits(db).SubmitAsync(walkedAway.AssignmentId, Annotators[0], Pairwise(ResponseIds[0], ResponseIds[1]));
-            late.Status.ShouldBe(200, late.Error);
+            late.Kind.ShouldBe(OutcomeKind.Done, late.Error);
             late.Receipt!.Late.ShouldBeTrue();
         }
         await using (var db = Db())
-            (await Submits(db).SubmitAsync(taker.AssignmentId, Annotators[2], Pairwise(ResponseIds[0], ResponseIds[1]))).Status.ShouldBe(200);
+            (await Submits(db).SubmitAsync(taker.AssignmentId, Annotators[2], Pairwise(ResponseIds[0], ResponseIds[1]))).Kind.ShouldBe(OutcomeKind.Done);
 
         await using var check = Db();
         (await check.Assignments.SingleAsync(a => a.Id == walkedAway.AssignmentId)).Slot.ShouldBe(skipper.Slot);
@@ -147,12 +147,12 @@ public sealed class SubmitServiceTests : QueueFixture
         await ExpireAsync(first.AssignmentId);
         var second = await LeaseAsync(Annotators[1]);
         await using (var db = Db())
-            (await Submits(db).SubmitAsync(second.AssignmentId, Annotators[1], Pairwise(ResponseIds[0], ResponseIds[1]))).Status.ShouldBe(200);
+            (await Submits(db).SubmitAsync(second.AssignmentId, Annotators[1], Pairwise(ResponseIds[0], ResponseIds[1]))).Kind.ShouldBe(OutcomeKind.Done);
 
         await using var late = Db();
         var outcome = await Submits(late).SubmitAsync(first.AssignmentId, Annotators[0], Pairwise(ResponseIds[0], ResponseIds[1]));
 
-        outcome.Status.ShouldBe(409);
+        outcome.Kind.ShouldBe(OutcomeKind.Conflict);
         outcome.Error!.ShouldContain("no longer needs a label");
         await using var check = Db();
         (await check.Annotations.CountAsync()).ShouldBe(1);
@@ -168,7 +168,7 @@ public sealed class SubmitServiceTests : QueueFixture
         await using var db = Db();
         var outcome = await Submits(db).SubmitAsync(lease.AssignmentId, Annotators[1], Pairwise(ResponseIds[0], ResponseIds[1]));
 
-        outcome.Status.ShouldBe(404);
+        outcome.Kind.ShouldBe(OutcomeKind.NotFound);
         await using var check = Db();
         (await check.Annotations.CountAsync()).ShouldBe(0);
     }
@@ -215,7 +215,7 @@ public sealed class SubmitServiceTests : QueueFixture
         await using var db = Db();
         var outcome = await Submits(db).SubmitAsync(lease.AssignmentId, Annotators[0], request);
 
-        outcome.Status.ShouldBe(200, outcome.Error);
+        outcome.Kind.ShouldBe(OutcomeKind.Done, outcome.Error);
         await using var check = Db();
         var stored = await check.SpanAnnotations.SingleAsync();
         stored.Spans.OrderBy(s => s.Start).Select(s => EmojiText[s.Start..s.End]).ShouldBe(["🍕", "cafe\u0301"]);

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using PreferenceStudio.Core.Projects;
 using PreferenceStudio.Core.Tasks;
-using PreferenceStudio.Web.Annotating;
+using PreferenceStudio.Annotating;
 
 namespace PreferenceStudio.Integration.Tests.Annotation;
 
@@ -36,7 +36,7 @@ public sealed class ValidationTests : QueueFixture
         await using var db = Db();
         var outcome = await Submits(db).SubmitAsync(lease.AssignmentId, Annotators[0], request);
 
-        outcome.Status.ShouldBe(400);
+        outcome.Kind.ShouldBe(OutcomeKind.Invalid);
         outcome.Error!.ShouldContain(expected, Case.Sensitive);
         await using var check = Db();
         (await check.Annotations.CountAsync()).ShouldBe(0);

@@ -5,7 +5,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using PreferenceStudio.Core.Accounts;
 using PreferenceStudio.Integration.Tests.Web;
-using PreferenceStudio.Web.Annotating;
+using PreferenceStudio.Annotating;
 using PreferenceStudio.Web.Seeding;
 
 namespace PreferenceStudio.Integration.Tests.Security;

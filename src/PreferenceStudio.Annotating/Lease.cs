@@ -1,6 +1,6 @@
 using PreferenceStudio.Core.Projects;
 
-namespace PreferenceStudio.Web.Annotating;
+namespace PreferenceStudio.Annotating;
 
 /// <summary>A task slot held by the annotator: what the page shows and the submit refers to.</summary>
 public sealed record Lease(long AssignmentId, long TaskId, TaskKind Kind, int Slot, DateTimeOffset ExpiresAt, bool IsNew);

@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using PreferenceStudio.Core.Projects;
 using PreferenceStudio.Data;
 
-namespace PreferenceStudio.Web.Annotating;
+namespace PreferenceStudio.Annotating;
 
 public sealed class TaskViewQuery(PreferenceStudioDbContext db)
 {

@@ -1,6 +1,6 @@
 using PreferenceStudio.Core.Projects;
 
-namespace PreferenceStudio.Web.Annotating;
+namespace PreferenceStudio.Annotating;
 
 /// <summary>What validating an answer needs to know about its task and project.</summary>
 public sealed record TaskFacts(

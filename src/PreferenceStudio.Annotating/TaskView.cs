@@ -2,7 +2,7 @@ using PreferenceStudio.Core.Annotations;
 using PreferenceStudio.Core.Projects;
 using PreferenceStudio.Core.Prompts;
 
-namespace PreferenceStudio.Web.Annotating;
+namespace PreferenceStudio.Annotating;
 
 /// <summary>Everything one task's page shows. Texts are untrusted and rendered encoded.</summary>
 public sealed record TaskView(

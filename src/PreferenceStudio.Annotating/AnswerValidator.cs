@@ -2,7 +2,7 @@ using PreferenceStudio.Core;
 using PreferenceStudio.Core.Annotations;
 using PreferenceStudio.Core.Projects;
 
-namespace PreferenceStudio.Web.Annotating;
+namespace PreferenceStudio.Annotating;
 
 /// <summary>
 /// Turns a posted answer into a domain annotation, or says what is wrong with it and where. Everything a client

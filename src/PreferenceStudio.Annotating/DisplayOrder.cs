@@ -1,4 +1,4 @@
-namespace PreferenceStudio.Web.Annotating;
+namespace PreferenceStudio.Annotating;
 
 /// <summary>
 /// The order responses are shown in: shuffled per (task, annotator) against position bias, and the same on every

@@ -1,12 +1,13 @@
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using PreferenceStudio.Core;
 using PreferenceStudio.Core.Projects;
 using PreferenceStudio.Core.Tasks;
 using PreferenceStudio.Data;
 
-namespace PreferenceStudio.Web.Annotating;
+namespace PreferenceStudio.Annotating;
 
 /// <summary>
 /// Hands out task slots. PostgreSQL decides who gets what: candidate tasks are row-locked with SKIP LOCKED, so
@@ -209,10 +210,10 @@ public sealed class AnnotationQueue(PreferenceStudioDbContext db, TimeProvider c
 }
 
 /// <summary>The result of a queue action other than leasing.</summary>
-public sealed record QueueOutcome(int Status, string? Message)
+public sealed record QueueOutcome(OutcomeKind Kind, string? Message)
 {
-    public static readonly QueueOutcome Done = new(StatusCodes.Status200OK, null);
-    public static QueueOutcome Invalid(string message) => new(StatusCodes.Status400BadRequest, message);
-    public static QueueOutcome NotFound(string message) => new(StatusCodes.Status404NotFound, message);
-    public static QueueOutcome Conflict(string message) => new(StatusCodes.Status409Conflict, message);
+    public static readonly QueueOutcome Done = new(OutcomeKind.Done, null);
+    public static QueueOutcome Invalid(string message) => new(OutcomeKind.Invalid, message);
+    public static QueueOutcome NotFound(string message) => new(OutcomeKind.NotFound, message);
+    public static QueueOutcome Conflict(string message) => new(OutcomeKind.Conflict, message);
 }

@@ -1,4 +1,4 @@
-namespace PreferenceStudio.Web.Annotating;
+namespace PreferenceStudio.Annotating;
 
 /// <summary>
 /// What the workspace posts. Exactly one answer is set, the one of the task's kind. The idempotency key is made once

@@ -1,14 +1,15 @@
-namespace PreferenceStudio.Web.Annotating;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace PreferenceStudio.Annotating;
 
 public static class AnnotationServiceExtensions
 {
-    /// <summary>The annotator workspace: the task queue, submit handling and what the pages show.</summary>
+    /// <summary>The annotation use cases: the task queue, submit handling and what an annotator is shown.</summary>
     public static IServiceCollection AddAnnotation(this IServiceCollection services)
     {
         services.AddScoped<AnnotationQueue>();
         services.AddScoped<SubmitService>();
         services.AddScoped<TaskViewQuery>();
-        services.AddSingleton<GuidelinesRenderer>();
         return services;
     }
 }

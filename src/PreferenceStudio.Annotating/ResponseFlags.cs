@@ -1,4 +1,4 @@
-namespace PreferenceStudio.Web.Annotating;
+namespace PreferenceStudio.Annotating;
 
 /// <summary>Whole-response flags a span task offers besides the marked spans (Fine-Grained RLHF's completeness level and two more).</summary>
 public static class ResponseFlags

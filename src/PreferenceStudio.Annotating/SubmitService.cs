@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using PreferenceStudio.Core.Tasks;
 using PreferenceStudio.Data;
 
-namespace PreferenceStudio.Web.Annotating;
+namespace PreferenceStudio.Annotating;
 
 /// <summary>
 /// Stores labels, one transaction per submit. Rows are locked in a fixed order (assignment, then task) so concurrent
