@@ -81,9 +81,9 @@ public class TrainingQueryTests : WebAppTest
 
         var found = await Query.ModelVersionsAsync(new GridRequest(0, 10, nameof(ModelRow.Name), Search: "alpha"), CancellationToken.None);
 
-        found.Items.Select(m => m.Name).ShouldBe(["reward of alpha", "alpha base"]);
-        found.Items[0].Parent.ShouldBe("alpha base");
-        found.Items[0].HeldOutAccuracy.ShouldBe(0.8125);
+        found.Items.Select(m => m.Name).ShouldBe(["alpha base", "reward of alpha"]);
+        found.Items[1].Parent.ShouldBe("alpha base");
+        found.Items[1].HeldOutAccuracy.ShouldBe(0.8125);
     }
 
     [Fact]
