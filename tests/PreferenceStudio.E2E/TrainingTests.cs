@@ -3,6 +3,7 @@ using Microsoft.Playwright;
 using PreferenceStudio.Core.Annotations;
 using PreferenceStudio.Core.Projects;
 using PreferenceStudio.Core.Training;
+using PreferenceStudio.Jobs.Training;
 using PreferenceStudio.Models;
 using PreferenceStudio.Web.Seeding;
 
@@ -11,6 +12,9 @@ namespace PreferenceStudio.E2E;
 /// <summary>A researcher launches a reward model in the browser and watches it train on the app's own job node.</summary>
 public sealed class TrainingTests : BrowserTest
 {
+    /// <summary>Four pairs, two a step: enough steps that the curve visibly grows over several pushes (one a second).</summary>
+    private const int TrainingEpochs = 30;
+
     private readonly string _store = Path.Combine(Path.GetTempPath(), "ps-e2e-store-" + Guid.NewGuid().ToString("N"));
 
     protected override AppServer CreateApp(string connectionString) => new(connectionString, executeJobsWithStore: _store);
@@ -40,37 +44,131 @@ public sealed class TrainingTests : BrowserTest
         await db.SaveChangesAsync();
     }
 
+    /// <summary>Waits until the page's element says its circuit is live, so clicks reach the server.</summary>
+    private async Task WaitForCircuitAsync(string testId, string attribute) =>
+        await Assertions.Expect(Page.GetByTestId(testId)).ToHaveAttributeAsync(attribute, "true");
+
+    /// <summary>The README's pictures are retaken from this test, and only when asked (PS_SCREENSHOTS=1).</summary>
+    private async Task ReadmeScreenshotAsync(string name)
+    {
+        if (Environment.GetEnvironmentVariable("PS_SCREENSHOTS") != "1")
+            return;
+        await Page.ScreenshotAsync(new PageScreenshotOptions
+        {
+            Path = Path.Combine(AppServer.RepoRoot, "docs", "screenshots", name + ".png"),
+            FullPage = true,
+        });
+    }
+
+    private async Task<int> PlottedLossPointsAsync() =>
+        int.Parse(await Page.GetByTestId("chart-loss").GetAttributeAsync("data-points") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+
     [Fact]
-    public async Task Researcher_LaunchesARewardModel_WatchesItTrainToAModelVersion()
+    public async Task Researcher_LaunchesARewardModel_WatchesTheCurveGrowWithoutARequestAndSeesItsModelVersion()
     {
         await SeedLabelsAndBaseModelAsync();
         await SignInAsync("researcher@demo.local");
-
         await Page.GotoAsync("/training");
-        await Page.SelectOptionAsync("#project", new SelectOptionValue { Label = "Demo: helpful and honest answers" });
-        await Page.FillAsync("#learning-rate", "0.001");
-        await Page.FillAsync("#batch-size", "2");
-        await Page.FillAsync("#epochs", "20");
-        await Page.FillAsync("#eval-share", "0");
-        await Page.GetByText("Launch training").ClickAsync();
+        await WaitForCircuitAsync("launch", "data-interactive");
+
+        // A value the config refuses is named at its field, and nothing is launched.
+        await Page.FillAsync("#learning_rate", "0");
+        await Page.PressAsync("#learning_rate", "Tab");
+        await Assertions.Expect(Page.GetByTestId("field-learning_rate")).ToContainTextAsync("learning_rate must be in (0, 1), got 0");
+        await Page.GetByTestId("launch-button").ClickAsync();
+        await Assertions.Expect(Page.GetByTestId("field-learning_rate")).ToContainTextAsync("learning_rate must be in (0, 1), got 0");
+        await using (var db = Database.CreateContext())
+            (await db.TrainingRuns.CountAsync()).ShouldBe(0);
+
+        await Page.FillAsync("#learning_rate", "0.001");
+        await Page.PressAsync("#learning_rate", "Tab");
+        await Assertions.Expect(Page.GetByTestId("field-learning_rate")).Not.ToContainTextAsync("must be");
+        await Page.FillAsync("#per_device_train_batch_size", "2");
+        await Page.FillAsync("#num_train_epochs", TrainingEpochs.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Page.FillAsync("#eval_share", "0");
+        await Page.FillAsync("#save_steps", "0");
+        await Page.PressAsync("#save_steps", "Tab");
+        await Page.GetByTestId("launch-button").ClickAsync();
         await Page.WaitForURLAsync(url => System.Text.RegularExpressions.Regex.IsMatch(url, "/training/[0-9]+$"));
+        await WaitForCircuitAsync("run-page", "data-live");
 
-        // The status section polls itself: the badge moves on without a reload, then the charts appear.
+        // From here on the page only listens: every point must come over the circuit, none through a request.
+        var requests = new List<string>();
+        Page.Request += (_, r) =>
+        {
+            if (r.ResourceType is "document" or "fetch" or "xhr" or "eventsource")
+                lock (requests) requests.Add($"{r.Method} {r.Url}");
+        };
+        var seen = new List<int>();
         var badge = Page.GetByTestId("run-state");
-        await Assertions.Expect(badge).ToHaveTextAsync("Succeeded", new() { Timeout = 180_000 });
-        await Page.Locator("[data-testid=chart-loss] canvas").WaitForAsync();
-        await ScreenshotAsync("training-run");
+        var deadline = DateTime.UtcNow.AddMinutes(5);
+        while (await badge.InnerTextAsync() is not ("Succeeded" or "Failed" or "Cancelled") && DateTime.UtcNow < deadline)
+        {
+            var points = await PlottedLossPointsAsync();
+            if (seen.Count == 0 || seen[^1] != points)
+                seen.Add(points);
+            await Task.Delay(100);
+        }
+        (await badge.InnerTextAsync()).ShouldBe("Succeeded", $"plotted points seen: {string.Join(", ", seen)}");
+        seen.Add(await PlottedLossPointsAsync());
 
-        await using var db = Database.CreateContext();
-        var run = await db.TrainingRuns.SingleAsync();
+        lock (requests) requests.ShouldBeEmpty();
+        // The curve grew in several pushes while the page stayed open: at least two counts between none and all.
+        var total = TrainingEpochs * 2;
+        seen.Count(n => n > 0 && n < total).ShouldBeGreaterThanOrEqualTo(2, $"plotted points seen: {string.Join(", ", seen)}");
+        seen.ShouldBe(seen.Order().ToList());
+        seen[^1].ShouldBe(total);
+        await using var check = Database.CreateContext();
+        var run = await check.TrainingRuns.SingleAsync();
         run.State.ShouldBe(RunState.Succeeded);
-        run.TotalSteps.ShouldBe(20 * 2);  // four pairwise labels, two pairs a step
-        (await db.RunMetrics.CountAsync(m => m.RunId == run.Id && m.Key == "loss")).ShouldBe(run.TotalSteps);
-        (await db.ModelVersions.SingleAsync(m => m.Id == run.OutputModelVersionId)).Kind.ShouldBe(ModelKind.Reward);
-        await Assertions.Expect(Page.GetByTestId("output-model")).ToContainTextAsync($"run {run.Id}");
+        run.TotalSteps.ShouldBe(total);  // four pairwise labels, two pairs a step
+        RewardRunConfig.FromJson(run.ConfigJson).Trainer.LearningRate.ShouldBe(0.001);
+        (await check.RunMetrics.CountAsync(m => m.RunId == run.Id && m.Key == "loss")).ShouldBe(run.TotalSteps);
+        var version = await check.ModelVersions.SingleAsync(m => m.Id == run.OutputModelVersionId);
+        version.Kind.ShouldBe(ModelKind.Reward);
+        await Assertions.Expect(Page.GetByTestId("output-model")).ToContainTextAsync(version.Name);
+        await Assertions.Expect(Page.GetByTestId("held-out-loss")).ToHaveCountAsync(0);  // nothing held out: eval_share 0
+        await ReadmeScreenshotAsync("training-run");
 
         await Page.GotoAsync("/training");
-        await ScreenshotAsync("training");
-        ConsoleErrors.ShouldBeEmpty();
+        await Assertions.Expect(Page.GetByTestId($"model-{version.Id}")).ToHaveTextAsync(version.Name);
+        await Assertions.Expect(Page.GetByTestId($"run-{run.Id}")).ToBeVisibleAsync();
+        await ReadmeScreenshotAsync("training");
+        ConsoleErrors.ShouldBeEmpty(string.Join("\n", ConsoleErrors));
+    }
+
+    [Fact]
+    public async Task Researcher_CancelsAQueuedRunBehindTheDialog_RunIsCancelled()
+    {
+        long runId;
+        await using (var db = Database.CreateContext())
+        {
+            var project = await db.Projects.SingleAsync(p => p.Slug == DemoSeeder.ProjectSlug);
+            // Recorded without a job: no worker picks it up, so it waits for the researcher's decision.
+            var run = new TrainingRun(TrainingKind.RewardModel, new RewardRunConfig().ToJson(), "researcher@demo.local", project.Id);
+            db.TrainingRuns.Add(run);
+            await db.SaveChangesAsync();
+            runId = run.Id;
+        }
+        await SignInAsync("researcher@demo.local");
+        await Page.GotoAsync($"/training/{runId}");
+        await WaitForCircuitAsync("run-page", "data-live");
+
+        await Page.GetByTestId("cancel-run").ClickAsync();
+        await Page.GetByTestId("confirm-no").ClickAsync();
+        await Assertions.Expect(Page.GetByTestId("confirm-dialog")).ToHaveCountAsync(0);
+        await Assertions.Expect(Page.GetByTestId("run-state")).ToHaveTextAsync("Queued");
+        await Page.GetByTestId("cancel-run").ClickAsync();
+        await Assertions.Expect(Page.GetByTestId("confirm-dialog")).ToContainTextAsync("keeps no model");
+        await Page.GetByTestId("confirm-yes").ClickAsync();
+
+        await Assertions.Expect(Page.GetByTestId("run-state")).ToHaveTextAsync("Cancelled");
+        await Assertions.Expect(Page.GetByText($"Run {runId} is cancelled.")).ToBeVisibleAsync();
+        await Assertions.Expect(Page.GetByTestId("cancel-run")).ToHaveCountAsync(0);
+        await using var check = Database.CreateContext();
+        var cancelled = await check.TrainingRuns.SingleAsync(r => r.Id == runId);
+        cancelled.State.ShouldBe(RunState.Cancelled);
+        cancelled.FinishedAt.ShouldNotBeNull();
+        ConsoleErrors.ShouldBeEmpty(string.Join("\n", ConsoleErrors));
     }
 }

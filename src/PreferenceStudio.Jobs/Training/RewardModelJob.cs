@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using Hangfire.Server;
@@ -39,12 +38,35 @@ public sealed class RewardModelJob(
 
     private string Store(string relative) => storage.Value.Resolve(environment.ContentRootPath, relative);
 
-    public Task<string?> RunAsync(long runId, PerformContext? context, CancellationToken cancellationToken) =>
-        RunAsync(Name, context, () => TrainAsync(runId, cancellationToken), async reason =>
+    public async Task<string?> RunAsync(long runId, PerformContext? context, CancellationToken cancellationToken)
+    {
+        try
         {
-            if (await Db.TrainingRuns.FindAsync(runId) is { IsFinished: false } run)
-                run.Fail(reason, Clock.GetUtcNow());
-        });
+            return await RunAsync(Name, context, () => TrainAsync(runId, cancellationToken), async reason =>
+            {
+                if (await Db.TrainingRuns.FindAsync(runId) is { IsFinished: false } run)
+                    run.Fail(reason, Clock.GetUtcNow());
+            });
+        }
+        finally
+        {
+            // However the job ended (succeeded, failed and recorded, cancelled, handed back), the run's page re-reads it.
+            await NotifyQuietlyAsync(runId);
+        }
+    }
+
+    private async Task NotifyQuietlyAsync(long runId)
+    {
+        try
+        {
+            await Db.Database.NotifyRunChangedAsync(runId, CancellationToken.None);
+        }
+        catch (Exception error) when (error is not OutOfMemoryException)
+        {
+            // A page that misses this shows the run's end on its next load; the job's own outcome must not change for it.
+            Logger.LogWarning(error, "Could not announce the end of run {Run}", runId);
+        }
+    }
 
     private async Task<string?> TrainAsync(long runId, CancellationToken cancellationToken)
     {
@@ -79,16 +101,17 @@ public sealed class RewardModelJob(
         var trainer = new RewardTrainer(model, config.Trainer);
         run.Start(node.Name, checked((int)trainer.TotalSteps(train)), Clock.GetUtcNow());
         await Db.SaveChangesAsync(cancellationToken);
+        await Db.Database.NotifyRunChangedAsync(run.Id, cancellationToken);
         Logger.LogInformation("Run {Run}: {Train} training and {Eval} held-out pairs, {Steps} steps on {Base}, {Resume}",
             run.Id, train.Count, eval.Count, run.TotalSteps, baseModel.Name, resumeFrom is null ? "from the start" : $"resumed from {resumeFrom}");
         var checkpoints = config.SaveSteps > 0 ? new TrainingCheckpoints(checkpointFolder, config.SaveSteps, ResumeFrom: resumeFrom) : null;
 
-        var steps = new ConcurrentQueue<TrainingStep>();
-        var training = Task.Run(() => trainer.Train(train, eval, new QueueProgress(steps), checkpoints, cancellationToken), CancellationToken.None);
+        var metrics = new RunMetricWriter(Db, run, Clock);
+        var training = Task.Run(() => trainer.Train(train, eval, metrics, checkpoints, cancellationToken), CancellationToken.None);
         while (!training.IsCompleted)
         {
             await Task.WhenAny(training, Task.Delay(FlushEvery, CancellationToken.None));
-            await FlushAsync(run, steps, CancellationToken.None);
+            await metrics.FlushAsync(CancellationToken.None);
         }
         RewardTrainingResult result;
         try
@@ -101,11 +124,11 @@ public sealed class RewardModelJob(
             // On shutdown the exception goes on to Hangfire, which puts the job back for another worker.
             if (!await IsCancelledAsync(run.Id))
                 throw;
-            await FlushAsync(run, steps, CancellationToken.None);
+            await metrics.FlushAsync(CancellationToken.None);
             DeleteFolder(checkpointFolder);
             return $"run {run.Id} cancelled at step {run.Step} of {run.TotalSteps}";
         }
-        await FlushAsync(run, steps, CancellationToken.None);
+        await metrics.FlushAsync(CancellationToken.None);
         foreach (var (key, value) in result.Eval)
             Db.RunMetrics.Add(new RunMetric(run.Id, run.Step, key, value, Clock.GetUtcNow()));
 
@@ -147,19 +170,6 @@ public sealed class RewardModelJob(
         if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
     }
 
-    private async Task FlushAsync(TrainingRun run, ConcurrentQueue<TrainingStep> steps, CancellationToken cancellationToken)
-    {
-        if (steps.IsEmpty) return;
-        var now = Clock.GetUtcNow();
-        while (steps.TryDequeue(out var step))
-        {
-            foreach (var (key, value) in step.Metrics)
-                Db.RunMetrics.Add(new RunMetric(run.Id, (int)step.Step, key, value, now));
-            run.ReportProgress((int)step.Step);
-        }
-        await Db.SaveChangesAsync(cancellationToken);
-    }
-
     private Task<bool> IsCancelledAsync(long runId) =>
         Db.TrainingRuns.AsNoTracking().Where(r => r.Id == runId).Select(r => r.State == RunState.Cancelled).SingleAsync();
 
@@ -170,11 +180,5 @@ public sealed class RewardModelJob(
         new Random((int)(seed % int.MaxValue)).Shuffle(order);
         var evalCount = (int)Math.Round(pairs.Count * evalShare);
         return (order.Skip(evalCount).Select(i => pairs[i]).ToList(), order.Take(evalCount).Select(i => pairs[i]).ToList());
-    }
-
-    /// <summary>Hands steps from the training thread to the job's flush loop.</summary>
-    private sealed class QueueProgress(ConcurrentQueue<TrainingStep> queue) : IProgress<TrainingStep>
-    {
-        public void Report(TrainingStep value) => queue.Enqueue(value);
     }
 }

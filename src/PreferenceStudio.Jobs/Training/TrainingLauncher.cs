@@ -32,6 +32,7 @@ public sealed class TrainingLauncher(PreferenceStudioDbContext db, IBackgroundJo
         else
             run.Fail(error!, clock.GetUtcNow());
         await db.SaveChangesAsync(CancellationToken.None);
+        await db.Database.NotifyRunChangedAsync(run.Id, CancellationToken.None);
         return (run, []);
     }
 
@@ -46,6 +47,7 @@ public sealed class TrainingLauncher(PreferenceStudioDbContext db, IBackgroundJo
             return false;
         run.Cancel(clock.GetUtcNow());
         await db.SaveChangesAsync(cancellationToken);
+        await db.Database.NotifyRunChangedAsync(run.Id, CancellationToken.None);
         if (run.JobId is not null)
             jobs.Delete(run.JobId);
         return true;

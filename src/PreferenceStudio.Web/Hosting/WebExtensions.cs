@@ -8,6 +8,7 @@ using PreferenceStudio.Web.Annotating;
 using PreferenceStudio.Web.Components;
 using PreferenceStudio.Web.Endpoints;
 using PreferenceStudio.Web.Security;
+using PreferenceStudio.Web.Training;
 
 namespace PreferenceStudio.Web.Hosting;
 
@@ -62,7 +63,7 @@ public static class WebExtensions
         services.AddScoped<Accounts.PasswordSignIn>();
         services.AddScoped<Projects.PromptImporter>();
         services.AddScoped<Quality.ProjectQualityQuery>();
-        services.AddScoped<Training.TrainingQuery>();
+        services.AddTrainingPages();
         services.AddScoped<Seeding.DemoSeeder>();
         services.AddAnnotation();
         services.AddScoped<Components.ScopedOperations>();

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using PreferenceStudio.Core.Training;
@@ -14,67 +15,116 @@ public sealed record RunRow(
 public sealed record ModelRow(
     int Id, string Name, ModelKind Kind, string? Parent, long? TrainingRunId, string CheckpointPath, DateTimeOffset CreatedAt, double? HeldOutAccuracy);
 
-/// <summary>A run with the names it points at and its curves, as the detail page and its polled status show it.</summary>
-public sealed record RunDetails(TrainingRun Run, string? Project, string? ProjectSlug, string? BaseModel, string? OutputModel, RunCharts Charts);
+/// <summary>A run with the names it points at: what its page shows besides the curves.</summary>
+public sealed record RunDetails(TrainingRun Run, string? Project, string? ProjectSlug, string? BaseModel, ModelRow? OutputModel);
 
-/// <summary>What the training pages read: runs, model versions and one run's curves.</summary>
-public sealed class TrainingQuery(PreferenceStudioDbContext db)
+/// <summary>
+/// What the training pages read. Each call opens its own short-lived context: a circuit lives for hours and may call
+/// from a push and a click at once, and a DbContext serves one caller at a time.
+/// </summary>
+public sealed class TrainingQuery(IDbContextFactory<PreferenceStudioDbContext> contexts)
 {
-    /// <summary>The runs table shows the most recent runs; older ones stay reachable by address.</summary>
-    public const int RecentRuns = 50;
-
-    public Task<List<Choice>> ProjectsAsync(CancellationToken ct) =>
-        db.Projects.AsNoTracking().OrderBy(p => p.Name).Select(p => new Choice(p.Id, p.Name)).ToListAsync(ct);
+    public async Task<List<Choice>> ProjectsAsync(CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.Projects.AsNoTracking().OrderBy(p => p.Name).Select(p => new Choice(p.Id, p.Name)).ToListAsync(ct);
+    }
 
     /// <summary>Reward models are trained on top of a language model, so only policy checkpoints can be a base.</summary>
-    public Task<List<Choice>> BaseModelsAsync(CancellationToken ct) =>
-        db.ModelVersions.AsNoTracking().Where(m => m.Kind == ModelKind.Policy).OrderByDescending(m => m.CreatedAt)
-            .Select(m => new Choice(m.Id, m.Name)).ToListAsync(ct);
-
-    public Task<List<RunRow>> RecentRunsAsync(CancellationToken ct) =>
-        db.TrainingRuns.AsNoTracking().OrderByDescending(r => r.Id).Take(RecentRuns)
-            .Select(r => new RunRow(
-                r.Id, r.Kind,
-                db.Projects.Where(p => p.Id == r.ProjectId).Select(p => p.Name).FirstOrDefault(),
-                db.ModelVersions.Where(m => m.Id == r.BaseModelVersionId).Select(m => m.Name).FirstOrDefault(),
-                r.State, r.Step, r.TotalSteps,
-                // The (run, key, step) index answers each of these with one index probe.
-                db.RunMetrics.Where(m => m.RunId == r.Id && m.Key == MetricKeys.Loss).OrderByDescending(m => m.Step).Select(m => (double?)m.Value).FirstOrDefault(),
-                db.RunMetrics.Where(m => m.RunId == r.Id && m.Key == MetricKeys.Accuracy).OrderByDescending(m => m.Step).Select(m => (double?)m.Value).FirstOrDefault(),
-                r.CreatedBy, r.CreatedAt, r.StartedAt))
-            .ToListAsync(ct);
-
-    public async Task<List<ModelRow>> ModelVersionsAsync(CancellationToken ct)
+    public async Task<List<Choice>> BaseModelsAsync(CancellationToken ct)
     {
-        var models = await db.ModelVersions.AsNoTracking().OrderByDescending(m => m.CreatedAt)
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.ModelVersions.AsNoTracking().Where(m => m.Kind == ModelKind.Policy).OrderByDescending(m => m.CreatedAt)
+            .Select(m => new Choice(m.Id, m.Name)).ToListAsync(ct);
+    }
+
+    /// <summary>A page of runs, newest first unless sorted otherwise; the search matches the project or who launched it.</summary>
+    public async Task<GridPage<RunRow>> RunsAsync(GridRequest request, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var runs = db.TrainingRuns.AsNoTracking().Select(r => new
+        {
+            Run = r,
+            Project = db.Projects.Where(p => p.Id == r.ProjectId).Select(p => p.Name).FirstOrDefault(),
+            BaseModel = db.ModelVersions.Where(m => m.Id == r.BaseModelVersionId).Select(m => m.Name).FirstOrDefault(),
+        });
+        if (request.SearchPattern is { } pattern)
+            runs = runs.Where(x => EF.Functions.ILike(x.Project ?? "", pattern, @"\") || EF.Functions.ILike(x.Run.CreatedBy, pattern, @"\"));
+        var total = await runs.CountAsync(ct);
+        var sorted = request.SortBy switch
+        {
+            nameof(RunRow.Project) => Sort(runs, x => x.Project, request.Descending),
+            nameof(RunRow.BaseModel) => Sort(runs, x => x.BaseModel, request.Descending),
+            nameof(RunRow.State) => Sort(runs, x => x.Run.State, request.Descending),
+            nameof(RunRow.CreatedBy) => Sort(runs, x => x.Run.CreatedBy, request.Descending),
+            nameof(RunRow.StartedAt) => Sort(runs, x => x.Run.StartedAt, request.Descending),
+            nameof(RunRow.Id) => Sort(runs, x => x.Run.Id, request.Descending),
+            _ => runs.OrderByDescending(x => x.Run.Id),
+        };
+        var rows = await sorted.ThenByDescending(x => x.Run.Id).Skip(request.Skip).Take(request.Take)
+            .Select(x => new RunRow(
+                x.Run.Id, x.Run.Kind, x.Project, x.BaseModel, x.Run.State, x.Run.Step, x.Run.TotalSteps,
+                // The (run, key, step) index answers each of these with one index probe.
+                db.RunMetrics.Where(m => m.RunId == x.Run.Id && m.Key == MetricKeys.Loss).OrderByDescending(m => m.Step).Select(m => (double?)m.Value).FirstOrDefault(),
+                db.RunMetrics.Where(m => m.RunId == x.Run.Id && m.Key == MetricKeys.Accuracy).OrderByDescending(m => m.Step).Select(m => (double?)m.Value).FirstOrDefault(),
+                x.Run.CreatedBy, x.Run.CreatedAt, x.Run.StartedAt))
+            .ToListAsync(ct);
+        return new GridPage<RunRow>(rows, total);
+    }
+
+    /// <summary>A page of model versions, newest first unless sorted otherwise; the search matches the name.</summary>
+    public async Task<GridPage<ModelRow>> ModelVersionsAsync(GridRequest request, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var models = db.ModelVersions.AsNoTracking();
+        if (request.SearchPattern is { } pattern)
+            models = models.Where(m => EF.Functions.ILike(m.Name, pattern, @"\"));
+        var total = await models.CountAsync(ct);
+        var sorted = request.SortBy switch
+        {
+            nameof(ModelRow.Name) => Sort(models, m => m.Name, request.Descending),
+            nameof(ModelRow.Kind) => Sort(models, m => m.Kind, request.Descending),
+            nameof(ModelRow.TrainingRunId) => Sort(models, m => m.TrainingRunId, request.Descending),
+            nameof(ModelRow.CreatedAt) => Sort(models, m => m.CreatedAt, request.Descending),
+            _ => models.OrderByDescending(m => m.CreatedAt),
+        };
+        var page = await sorted.ThenByDescending(m => m.Id).Skip(request.Skip).Take(request.Take)
             .Select(m => new
             {
                 m.Id, m.Name, m.Kind, m.TrainingRunId, m.CheckpointPath, m.CreatedAt, m.MetricsJson,
                 Parent = db.ModelVersions.Where(p => p.Id == m.ParentId).Select(p => p.Name).FirstOrDefault(),
             })
             .ToListAsync(ct);
-        return models.Select(m => new ModelRow(m.Id, m.Name, m.Kind, m.Parent, m.TrainingRunId, m.CheckpointPath, m.CreatedAt,
+        var rows = page.Select(m => new ModelRow(m.Id, m.Name, m.Kind, m.Parent, m.TrainingRunId, m.CheckpointPath, m.CreatedAt,
             Metric(m.MetricsJson, MetricKeys.EvalAccuracy))).ToList();
+        return new GridPage<ModelRow>(rows, total);
     }
 
     public async Task<RunDetails?> RunAsync(long id, CancellationToken ct)
     {
+        await using var db = await contexts.CreateDbContextAsync(ct);
         var run = await db.TrainingRuns.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, ct);
         if (run is null)
             return null;
         var project = await db.Projects.AsNoTracking().Where(p => p.Id == run.ProjectId).Select(p => new { p.Name, p.Slug }).FirstOrDefaultAsync(ct);
-        var names = await db.ModelVersions.AsNoTracking()
-            .Where(m => m.Id == run.BaseModelVersionId || m.Id == run.OutputModelVersionId)
-            .ToDictionaryAsync(m => m.Id, m => m.Name, ct);
-        var points = await db.RunMetrics.AsNoTracking()
-            .Where(m => m.RunId == id && MetricKeys.Charted.Contains(m.Key))
-            .OrderBy(m => m.Step)
-            .Select(m => new MetricPoint(m.Key, m.Step, m.Value))
+        var baseModel = await db.ModelVersions.AsNoTracking().Where(m => m.Id == run.BaseModelVersionId).Select(m => m.Name).FirstOrDefaultAsync(ct);
+        var output = await db.ModelVersions.AsNoTracking().Where(m => m.Id == run.OutputModelVersionId)
+            .Select(m => new { m.Id, m.Name, m.Kind, m.TrainingRunId, m.CheckpointPath, m.CreatedAt, m.MetricsJson }).FirstOrDefaultAsync(ct);
+        return new RunDetails(run, project?.Name, project?.Slug, baseModel, output is null
+            ? null
+            : new ModelRow(output.Id, output.Name, output.Kind, baseModel, output.TrainingRunId, output.CheckpointPath, output.CreatedAt,
+                Metric(output.MetricsJson, MetricKeys.EvalAccuracy)));
+    }
+
+    /// <summary>The run's charted points written after point <paramref name="afterId"/> (0: all of them).</summary>
+    public async Task<List<MetricPoint>> PointsAsync(long runId, long afterId, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.RunMetrics.AsNoTracking()
+            .Where(m => m.RunId == runId && m.Id > afterId && MetricKeys.Charted.Contains(m.Key))
+            .OrderBy(m => m.Id)
+            .Select(m => new MetricPoint(m.Id, m.Key, m.Step, m.Value))
             .ToListAsync(ct);
-        return new RunDetails(run, project?.Name, project?.Slug,
-            run.BaseModelVersionId is { } b ? names.GetValueOrDefault(b) : null,
-            run.OutputModelVersionId is { } o ? names.GetValueOrDefault(o) : null,
-            RunCharts.From(points));
     }
 
     /// <summary>One number of a model version's metrics; null when absent or when the JSON is not an object of numbers.</summary>
@@ -94,4 +144,7 @@ public sealed class TrainingQuery(PreferenceStudioDbContext db)
             return null;
         }
     }
+
+    private static IOrderedQueryable<T> Sort<T, TKey>(IQueryable<T> rows, Expression<Func<T, TKey>> key, bool descending) =>
+        descending ? rows.OrderByDescending(key) : rows.OrderBy(key);
 }

@@ -30,24 +30,6 @@ public class TrainingPagesTests : WebAppTest
 
     private static IDocument Parse(string html) => new HtmlParser().ParseDocument(html);
 
-    /// <summary>The launch form's hidden fields (antiforgery, handler) plus a valid request, ready for the test's own values.</summary>
-    private async Task<Dictionary<string, string>> LaunchFormAsync(HttpClient client)
-    {
-        var fields = Parse(await client.GetStringAsync("/training")).QuerySelector("form[data-testid=launch-form]")!
-            .QuerySelectorAll("input[type=hidden]").ToDictionary(i => i.GetAttribute("name")!, i => i.GetAttribute("value") ?? "");
-        fields["project"] = _projectId.ToString();
-        fields["base_model"] = _baseModelId.ToString();
-        fields["learning_rate"] = "2e-5";
-        fields["per_device_train_batch_size"] = "4";
-        fields["num_train_epochs"] = "2";
-        fields["max_length"] = "256";
-        fields["warmup_ratio"] = "0.1";
-        fields["use_margin"] = "true";
-        fields["seed"] = "7";
-        fields["eval_share"] = "0.2";
-        return fields;
-    }
-
     private async Task<TrainingRun> SeedRunAsync()
     {
         await using var db = Database.CreateContext();
@@ -74,21 +56,14 @@ public class TrainingPagesTests : WebAppTest
     }
 
     [Fact]
-    public async Task TrainingPageAndLaunch_Annotator_Returns403AndStoresNothing()
+    public async Task TrainingAndRunPages_Annotator_Return403()
     {
+        var run = await SeedRunAsync();
         var annotator = await SignedInAsync("Annotator");
-        var launch = new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = await annotator.AntiforgeryTokenAsync(),
-            ["_handler"] = "launch",
-            ["project"] = _projectId.ToString(),
-            ["base_model"] = _baseModelId.ToString(),
-        };
 
         (await annotator.GetAsync("/training")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
-        (await annotator.PostAsync("/training", new FormUrlEncodedContent(launch))).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
-        await using var db = Database.CreateContext();
-        (await db.TrainingRuns.CountAsync()).ShouldBe(0);
+        (await annotator.GetAsync($"/training/{run.Id}")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await annotator.GetAsync($"/training/{run.Id}/status")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
     }
 
     [Theory]
@@ -105,108 +80,27 @@ public class TrainingPagesTests : WebAppTest
     }
 
     [Fact]
-    public async Task Launch_LearningRateZero_Returns400NamingTheFieldKeepingTheValuesAndStoringNoRun()
+    public async Task TrainingPage_Prerendered_ShowsEveryConfigFieldWithTheTrainersDefaults()
     {
         var researcher = await SignedInAsync("Researcher");
-        var fields = await LaunchFormAsync(researcher);
-        fields["learning_rate"] = "0";
 
-        var response = await researcher.PostAsync("/training", new FormUrlEncodedContent(fields));
+        var form = Parse(await researcher.GetStringAsync("/training")).QuerySelector("[data-testid=launch-form]")!;
 
-        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-        var page = Parse(await response.Content.ReadAsStringAsync());
-        page.QuerySelector("[data-testid=launch-errors]")!.TextContent.ShouldContain("learning_rate must be in (0, 1), got 0");
-        var form = page.QuerySelector("form[data-testid=launch-form]")!;
-        string Value(string name) => form.QuerySelector($"input[name='{name}']")!.GetAttribute("value")!;
-        Value("learning_rate").ShouldBe("0");
-        Value("per_device_train_batch_size").ShouldBe("4");
-        Value("num_train_epochs").ShouldBe("2");
-        Value("max_length").ShouldBe("256");
-        Value("warmup_ratio").ShouldBe("0.1");
-        Value("seed").ShouldBe("7");
-        Value("eval_share").ShouldBe("0.2");
-        form.QuerySelector("input[name=use_margin]")!.HasAttribute("checked").ShouldBeTrue();
-        form.QuerySelector("select[name=project] option[selected]")!.GetAttribute("value").ShouldBe(_projectId.ToString());
-        form.QuerySelector("select[name=base_model] option[selected]")!.GetAttribute("value").ShouldBe(_baseModelId.ToString());
-        await using var db = Database.CreateContext();
-        (await db.TrainingRuns.CountAsync()).ShouldBe(0);
-    }
-
-    [Theory]
-    [InlineData("per_device_train_batch_size", "many", "per_device_train_batch_size must be a whole number, got 'many'")]
-    [InlineData("eval_share", "1", "eval_share must be in [0, 1), got 1")]
-    [InlineData("project", "999999", "project: there is no project 999999")]
-    [InlineData("base_model", "", "base_model: choose a base model")]
-    public async Task Launch_BadField_Returns400NamingItAndStoresNoRun(string field, string value, string error)
-    {
-        var researcher = await SignedInAsync("Researcher");
-        var fields = await LaunchFormAsync(researcher);
-        fields[field] = value;
-
-        var response = await researcher.PostAsync("/training", new FormUrlEncodedContent(fields));
-
-        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-        Parse(await response.Content.ReadAsStringAsync()).QuerySelector("[data-testid=launch-errors]")!.TextContent.ShouldContain(error);
-        await using var db = Database.CreateContext();
-        (await db.TrainingRuns.CountAsync()).ShouldBe(0);
+        var defaults = new RewardRunConfig();
+        string Value(string field) => form.QuerySelector($"input#{field}")!.GetAttribute("value")!;
+        Value("per_device_train_batch_size").ShouldBe(defaults.Trainer.BatchSize.ToString());
+        Value("num_train_epochs").ShouldBe(defaults.Trainer.Epochs.ToString());
+        Value("max_length").ShouldBe(defaults.Trainer.MaxLength.ToString());
+        Value("save_steps").ShouldBe(defaults.SaveSteps.ToString());
+        Value("seed").ShouldBe(defaults.Trainer.Seed.ToString());
+        double.Parse(Value("learning_rate"), System.Globalization.CultureInfo.InvariantCulture).ShouldBe(defaults.Trainer.LearningRate);
+        double.Parse(Value("eval_share"), System.Globalization.CultureInfo.InvariantCulture).ShouldBe(defaults.EvalShare);
+        foreach (var field in new[] { "warmup_ratio", "weight_decay", "max_grad_norm", "use_margin", "disable_dropout", "project", "base_model" })
+            form.QuerySelector($"[data-testid=field-{field}]").ShouldNotBeNull(field);
     }
 
     [Fact]
-    public async Task Launch_ValidForm_StoresOneQueuedRunWithItsConfigAndRedirectsToIt()
-    {
-        var researcher = await SignedInAsync("Researcher");
-        var fields = await LaunchFormAsync(researcher);
-
-        var response = await researcher.PostAsync("/training", new FormUrlEncodedContent(fields));
-
-        response.StatusCode.ShouldBe(HttpStatusCode.SeeOther);
-        await using var db = Database.CreateContext();
-        var run = await db.TrainingRuns.SingleAsync();
-        response.Headers.Location!.ToString().ShouldBe($"/training/{run.Id}");
-        // The test host enqueues into Hangfire's tables without running jobs: the run waits, linked to its job.
-        run.State.ShouldBe(RunState.Queued);
-        run.JobId.ShouldNotBeNull();
-        (run.Kind, run.ProjectId, run.BaseModelVersionId, run.CreatedBy).ShouldBe((TrainingKind.RewardModel, _projectId, _baseModelId, Account("Researcher").Email));
-        var config = RewardRunConfig.FromJson(run.ConfigJson);
-        config.Trainer.LearningRate.ShouldBe(2e-5);
-        config.Trainer.BatchSize.ShouldBe(4);
-        config.Trainer.Epochs.ShouldBe(2);
-        config.Trainer.MaxLength.ShouldBe(256);
-        config.Trainer.WarmupRatio.ShouldBe(0.1);
-        config.Trainer.UseMargin.ShouldBeTrue();
-        config.Trainer.Seed.ShouldBe(7UL);
-        config.EvalShare.ShouldBe(0.2);
-
-        var page = Parse(await researcher.GetStringAsync($"/training/{run.Id}"));
-        page.QuerySelector("[data-testid=run-config]")!.TextContent.ShouldContain("\"learning_rate\"");
-        page.QuerySelector("[data-testid=run-state]")!.TextContent.ShouldBe(run.State.ToString());
-    }
-
-    [Fact]
-    public async Task TrainingPage_WithRuns_ListsThemWithLastLossAndAccuracy()
-    {
-        var run = await SeedRunAsync();
-        await using (var db = Database.CreateContext())
-        {
-            var at = DateTimeOffset.UtcNow;
-            db.RunMetrics.AddRange(
-                new RunMetric(run.Id, 1, "loss", 0.9, at), new RunMetric(run.Id, 2, "loss", 0.4, at),
-                new RunMetric(run.Id, 1, "rewards/accuracies", 0.5, at), new RunMetric(run.Id, 2, "rewards/accuracies", 0.75, at));
-            await db.SaveChangesAsync();
-        }
-        var researcher = await SignedInAsync("Researcher");
-
-        var row = Parse(await researcher.GetStringAsync("/training")).QuerySelector($"tr[data-testid=run-{run.Id}]")!;
-
-        row.TextContent.ShouldContain("0.400");
-        row.TextContent.ShouldContain("0.750");
-        row.TextContent.ShouldContain("Project rm");
-        row.TextContent.ShouldContain("test base model");
-        row.QuerySelector($"a[href='/training/{run.Id}']").ShouldNotBeNull();
-    }
-
-    [Fact]
-    public async Task RunPage_WithSeededMetrics_CarriesTheStepsAndLossesInItsChart()
+    public async Task RunPage_WithSeededMetrics_DrawsTheTrainingPointsAndShowsTheHeldOutValue()
     {
         var run = await SeedRunAsync();
         await using (var db = Database.CreateContext())
@@ -226,33 +120,31 @@ public class TrainingPagesTests : WebAppTest
 
         var page = Parse(await researcher.GetStringAsync($"/training/{run.Id}"));
 
-        var loss = page.QuerySelector("figure[data-testid=chart-loss]")!;
-        loss.GetAttribute("data-x-time").ShouldBe("false");
-        using var chart = JsonDocument.Parse(loss.QuerySelector("script[type='application/json']")!.TextContent);
-        chart.RootElement.GetProperty("x").EnumerateArray().Select(x => x.GetInt32()).ShouldBe([1, 2, 3]);
-        var series = chart.RootElement.GetProperty("series").EnumerateArray().ToList();
-        series.Select(s => s.GetProperty("label").GetString()).ShouldBe(["loss", "eval_loss"]);
-        series[0].GetProperty("values").EnumerateArray().Select(v => v.GetDouble()).ShouldBe([0.69, 0.5, 0.25]);
-        series[1].GetProperty("values").EnumerateArray().Select(v => v.ValueKind == JsonValueKind.Null ? (double?)null : v.GetDouble())
-            .ShouldBe([null, null, 0.4]);
-        page.QuerySelector("figure[data-testid=chart-accuracy]").ShouldNotBeNull();
+        var loss = page.QuerySelector("[data-testid=chart-loss]")!;
+        loss.GetAttribute("data-points").ShouldBe("3");
+        loss.QuerySelector("svg").ShouldNotBeNull();
+        page.QuerySelector("[data-testid=held-out-loss]")!.TextContent.ShouldContain("0.400");
+        page.QuerySelector("[data-testid=chart-accuracy]")!.GetAttribute("data-points").ShouldBe("2");
+        page.QuerySelector("[data-testid=held-out-accuracy]").ShouldBeNull();
+        // Prerendered pages are not live; the circuit that follows watches the run.
+        page.QuerySelector("[data-testid=run-page]")!.GetAttribute("data-live").ShouldBe("false");
     }
 
     [Fact]
-    public async Task StatusFragment_ByRunState_PollsUntilTheRunIsFinished()
+    public async Task Status_QueuedThenCancelled_AnswersTheRunAsJson()
     {
         var run = await SeedRunAsync();
         var researcher = await SignedInAsync("Researcher");
 
-        var queued = Parse(await researcher.GetStringAsync($"/training/{run.Id}")).QuerySelector("#run-status")!;
-        queued.GetAttribute("hx-get").ShouldBe($"/training/{run.Id}/status");
-        queued.GetAttribute("hx-trigger").ShouldBe("every 2s");
+        using var queued = JsonDocument.Parse(await researcher.GetStringAsync($"/training/{run.Id}/status"));
         await PostCancelWithHeaderTokenAsync(researcher, run.Id);
-        var finished = Parse(await researcher.GetStringAsync($"/training/{run.Id}/status")).QuerySelector("#run-status")!;
+        using var cancelled = JsonDocument.Parse(await researcher.GetStringAsync($"/training/{run.Id}/status"));
 
-        finished.HasAttribute("hx-trigger").ShouldBeFalse();
-        finished.QuerySelector("[data-testid=run-state]")!.TextContent.ShouldBe("Cancelled");
-        finished.QuerySelector("[data-testid=cancel-run]").ShouldBeNull();
+        queued.RootElement.GetProperty("state").GetString().ShouldBe("Queued");
+        queued.RootElement.GetProperty("kind").GetString().ShouldBe("reward model");
+        cancelled.RootElement.GetProperty("state").GetString().ShouldBe("Cancelled");
+        cancelled.RootElement.GetProperty("finishedAt").ValueKind.ShouldBe(JsonValueKind.String);
+        (await researcher.GetAsync("/training/987654/status")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
 
     [Fact]
@@ -260,9 +152,8 @@ public class TrainingPagesTests : WebAppTest
     {
         var run = await SeedRunAsync();
         var researcher = await SignedInAsync("Researcher");
-        // The page's own form, as a browser without JavaScript posts it: the token travels as a form field.
-        var form = Parse(await researcher.GetStringAsync($"/training/{run.Id}")).QuerySelector($"form[action='/training/{run.Id}/cancel']")!;
-        var fields = form.QuerySelectorAll("input[type=hidden]").ToDictionary(i => i.GetAttribute("name")!, i => i.GetAttribute("value") ?? "");
+        // A client without the page posts a form: the token travels as a form field.
+        var fields = new Dictionary<string, string> { ["__RequestVerificationToken"] = await researcher.AntiforgeryTokenAsync() };
 
         var first = await researcher.PostAsync($"/training/{run.Id}/cancel", new FormUrlEncodedContent(fields));
 
@@ -328,25 +219,5 @@ public class TrainingPagesTests : WebAppTest
         var page = Parse(html);
         page.QuerySelector("[data-testid=run-config]")!.TextContent.ShouldContain("</pre><script>alert(1)</script>");
         page.QuerySelector("[data-testid=run-error]")!.TextContent.Trim().ShouldBe(error);
-    }
-
-    [Fact]
-    public async Task TrainingPage_ModelVersionNameWithScript_RendersItAsText()
-    {
-        const string name = "<script>alert('pwned')</script> base";
-        await using (var db = Database.CreateContext())
-        {
-            db.ModelVersions.Add(new ModelVersion(name, ModelKind.Policy, "models/<b>odd</b>"));
-            await db.SaveChangesAsync();
-        }
-        var researcher = await SignedInAsync("Researcher");
-
-        var html = await researcher.GetStringAsync("/training");
-
-        html.ShouldNotContain("<script>alert(");
-        html.ShouldNotContain("<b>odd</b>");
-        var page = Parse(html);
-        page.QuerySelectorAll("[data-testid=model-versions] td").Select(td => td.TextContent).ShouldContain(name);
-        page.QuerySelectorAll("select[name=base_model] option").Select(o => o.TextContent).ShouldContain(name);
     }
 }

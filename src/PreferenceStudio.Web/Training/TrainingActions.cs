@@ -1,0 +1,56 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components.Authorization;
+using PreferenceStudio.Jobs.Training;
+using PreferenceStudio.Web.Hosting;
+
+namespace PreferenceStudio.Web.Training;
+
+public sealed record LaunchOutcome(long? RunId, IReadOnlyList<(string? Property, string Message)> Problems);
+
+public enum CancelOutcome
+{
+    Cancelled,
+    AlreadyFinished,
+    NotAllowed,
+}
+
+/// <summary>
+/// What the training pages change, for a circuit. Each action asks the circuit's authentication state again (a page's
+/// events can be replayed by anyone holding the circuit, and a role may have been taken away since the page loaded)
+/// and runs in a scope of its own, so no DbContext outlives the click that needed it.
+/// </summary>
+public sealed class TrainingActions(AuthenticationStateProvider authentication, IAuthorizationService authorization, IServiceScopeFactory scopes)
+{
+    public const string NotAllowed = "Only researchers and administrators can launch or cancel training runs.";
+
+    public async Task<LaunchOutcome> LaunchRewardModelAsync(RewardLaunchModel model, CancellationToken ct)
+    {
+        if (await ResearcherAsync() is not { } researcher)
+            return new LaunchOutcome(null, [(null, NotAllowed)]);
+        var problems = model.Problems();
+        if (problems.Count > 0)
+            return new LaunchOutcome(null, problems);
+        await using var scope = scopes.CreateAsyncScope();
+        var (run, errors) = await scope.ServiceProvider.GetRequiredService<TrainingLauncher>()
+            .LaunchRewardModelAsync(model.ProjectId!.Value, model.BaseModelId!.Value, model.ToConfig(), researcher, ct);
+        return new LaunchOutcome(run?.Id, RewardLaunchModel.Locate(errors));
+    }
+
+    public async Task<CancelOutcome> CancelAsync(long runId, CancellationToken ct)
+    {
+        if (await ResearcherAsync() is null)
+            return CancelOutcome.NotAllowed;
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<TrainingLauncher>().CancelAsync(runId, ct)
+            ? CancelOutcome.Cancelled
+            : CancelOutcome.AlreadyFinished;
+    }
+
+    /// <summary>The signed-in researcher's name as runs record it, or null when the circuit's user may not train.</summary>
+    private async Task<string?> ResearcherAsync()
+    {
+        var user = (await authentication.GetAuthenticationStateAsync()).User;
+        var allowed = await authorization.AuthorizeAsync(user, Policies.Research);
+        return allowed.Succeeded ? user.Identity?.Name ?? "?" : null;
+    }
+}
