@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
 using MudBlazor;
-using PreferenceStudio.Annotation;
+using PreferenceStudio.Annotating;
 using PreferenceStudio.Core.Projects;
 using PreferenceStudio.Web.Annotating;
 
@@ -22,8 +22,7 @@ public sealed partial class Annotate : IAsyncDisposable
     [Parameter] public long? TaskId { get; set; }
     [SupplyParameterFromQuery(Name = "start")] public bool Start { get; set; }
 
-    [Inject] private WorkspaceCalls Calls { get; set; } = default!;
-    [Inject] private DraftStore Drafts { get; set; } = default!;
+    [Inject] private IServiceProvider Services { get; set; } = default!;
     [Inject] private IJSRuntime Js { get; set; } = default!;
     [Inject] private GuidelinesRenderer Guidelines { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
@@ -32,9 +31,16 @@ public sealed partial class Annotate : IAsyncDisposable
 
     private enum PageState { Loading, NoProject, Intro, Message, Working }
 
+    // Made here from registered parts, so the workspace needs no registrations of its own in the shared host.
+    private WorkspaceCalls Calls => _calls ??= ActivatorUtilities.CreateInstance<WorkspaceCalls>(Services);
+    private DraftStore Drafts => _drafts ??= ActivatorUtilities.CreateInstance<DraftStore>(Services);
+    private WorkspaceCalls? _calls;
+    private DraftStore? _drafts;
+
     private ElementReference _root;
     private WorkspaceScript? _script;
     private DotNetObjectReference<Annotate>? _self;
+    private bool _attaching;
     private bool _attached;
     private (string Slug, long? TaskId)? _shown;
 
@@ -99,8 +105,9 @@ public sealed partial class Annotate : IAsyncDisposable
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
-        if (!RendererInfo.IsInteractive || _attached || _script is null)
+        if (!RendererInfo.IsInteractive || _attaching || _script is null)
             return;
+        _attaching = true;
         _self = DotNetObjectReference.Create(this);
         await _script.AttachAsync(_root, _self, RenewEvery);
         _attached = true;
@@ -254,7 +261,7 @@ public sealed partial class Annotate : IAsyncDisposable
         await _script!.ClearSubmittedAsync(_mark!);
     }
 
-    private void ShowStatus(string message) => ShowStatus(message, Severity.Warning);
+    private void ShowRefusal(string message) => ShowStatus(message, Severity.Warning);
 
     private void ShowStatus(string message, Severity severity)
     {

@@ -1,4 +1,4 @@
-using PreferenceStudio.Annotation;
+using PreferenceStudio.Annotating;
 using PreferenceStudio.Core.Annotations;
 using PreferenceStudio.Core.Projects;
 

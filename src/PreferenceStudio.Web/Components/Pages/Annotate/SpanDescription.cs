@@ -1,4 +1,4 @@
-using PreferenceStudio.Annotation;
+using PreferenceStudio.Annotating;
 using PreferenceStudio.Core.Projects;
 
 namespace PreferenceStudio.Web.Components.Pages.Annotate;

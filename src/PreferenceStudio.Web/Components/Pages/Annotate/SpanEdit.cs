@@ -1,4 +1,4 @@
-using PreferenceStudio.Annotation;
+using PreferenceStudio.Annotating;
 
 namespace PreferenceStudio.Web.Components.Pages.Annotate;
 

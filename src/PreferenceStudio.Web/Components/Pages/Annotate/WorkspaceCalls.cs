@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
-using PreferenceStudio.Annotation;
+using PreferenceStudio.Annotating;
 using PreferenceStudio.Core.Projects;
 using PreferenceStudio.Web.Hosting;
 

@@ -6,15 +6,17 @@ namespace PreferenceStudio.Web.Components.Pages.Annotate;
 /// <summary>The page's side of wwwroot/js/annotate.js: keys, selection offsets, activity and the "submit pressed" mark.</summary>
 public sealed class WorkspaceScript(IJSRuntime js) : IAsyncDisposable
 {
+    private Task<IJSObjectReference>? _import;
     private IJSObjectReference? _module;
     private IJSObjectReference? _handle;
 
-    public async Task ImportAsync() => _module ??= await js.InvokeAsync<IJSObjectReference>("import", "/js/annotate.js");
+    public async Task<IJSObjectReference> ImportAsync() =>
+        _module = await (_import ??= js.InvokeAsync<IJSObjectReference>("import", "/js/annotate.js").AsTask());
 
     public async Task AttachAsync<T>(ElementReference root, DotNetObjectReference<T> page, TimeSpan renewEvery) where T : class
     {
-        await ImportAsync();
-        _handle = await _module.InvokeAsync<IJSObjectReference>("attach", root, page, (int)renewEvery.TotalMilliseconds);
+        var module = await ImportAsync();
+        _handle = await module.InvokeAsync<IJSObjectReference>("attach", root, page, (int)renewEvery.TotalMilliseconds);
     }
 
     /// <summary>The draft target whose submit was pressed in this browser and never confirmed, if any.</summary>
