@@ -71,8 +71,9 @@ public sealed partial class Annotate : IAsyncDisposable
         if (_shown == (Slug, TaskId))
             return;
         _shown = (Slug, TaskId);
-        _project ??= await Calls.ProjectAsync(Slug);
-        if (_project is null || _project.Slug != Slug)
+        if (_project?.Slug != Slug)
+            _project = await Calls.ProjectAsync(Slug);
+        if (_project is null)
         {
             _state = PageState.NoProject;
             return;
@@ -245,11 +246,19 @@ public sealed partial class Annotate : IAsyncDisposable
         ShowStatus(receipt.Message, Severity.Success);
         await RefreshProgressAsync();
         if (Editing)
+        {
+            await ForgetAsync(me, target);
             Navigation.NavigateTo($"/annotate/{Uri.EscapeDataString(Slug)}");
-        else
-            await ShowNextAsync();
+            return;
+        }
+        await ShowNextAsync();
         StateHasChanged();
         // Only once the next task is on screen: a lost answer leaves the mark and the draft, and the next page resends.
+        await ForgetAsync(me, target);
+    }
+
+    private async Task ForgetAsync(string me, string target)
+    {
         await Drafts.DeleteAsync(me, target);
         await _script!.ClearSubmittedAsync(_mark!);
     }

@@ -13,7 +13,7 @@ namespace PreferenceStudio.Web.Components.Pages.Annotate;
 /// The caller is whoever the circuit's authentication state says now, checked against the Annotate policy on every
 /// call: a page's parameters or a replayed event never choose whose assignment is touched.
 /// </summary>
-public sealed class WorkspaceCalls(IServiceScopeFactory scopes, AuthenticationStateProvider auth, IAuthorizationService authorization)
+public sealed class WorkspaceCalls(ScopedOperations operations, AuthenticationStateProvider auth, IAuthorizationService authorization)
 {
     /// <summary>The signed-in annotator's id, or null when the circuit's user may no longer annotate.</summary>
     public async Task<string?> AnnotatorAsync()
@@ -42,9 +42,6 @@ public sealed class WorkspaceCalls(IServiceScopeFactory scopes, AuthenticationSt
 
     public Task<IReadOnlyList<ProjectChoice>> ProjectsAsync(string me) => With<ProjectChoiceQuery, IReadOnlyList<ProjectChoice>>(q => q.ForAnnotatorAsync(me));
 
-    private async Task<TResult> With<TService, TResult>(Func<TService, Task<TResult>> call) where TService : notnull
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        return await call(scope.ServiceProvider.GetRequiredService<TService>());
-    }
+    private Task<TResult> With<TService, TResult>(Func<TService, Task<TResult>> call) where TService : notnull =>
+        operations.RunAsync(call);
 }
