@@ -71,6 +71,9 @@ public sealed partial class Annotate : IAsyncDisposable
         if (_shown == (Slug, TaskId))
             return;
         _shown = (Slug, TaskId);
+        // Nothing of the task shown before may render under the new address (an edit banner over a task with no label).
+        _state = PageState.Loading;
+        (_lease, _view, _draft) = (null, null, null);
         if (_project?.Slug != Slug)
             _project = await Calls.ProjectAsync(Slug);
         if (_project is null)
