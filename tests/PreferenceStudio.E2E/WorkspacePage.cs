@@ -19,7 +19,7 @@ public sealed class WorkspacePage(IPage page)
         await ReadyAsync();
     }
 
-    public Task ReadyAsync() => page.Locator("[data-testid=annotate-page][data-ready=true]").WaitForAsync();
+    public Task ReadyAsync() => page.Locator("[data-testid=annotate-page][data-ready=true]").WaitForAsync(new() { Timeout = 30_000 });
 
     public async Task<TaskKind> KindAsync() =>
         Enum.Parse<TaskKind>(await Workspace.GetAttributeAsync("data-kind") ?? "", ignoreCase: true);
