@@ -10,6 +10,7 @@ public static class AnnotationServiceExtensions
         services.AddScoped<AnnotationQueue>();
         services.AddScoped<SubmitService>();
         services.AddScoped<TaskViewQuery>();
+        services.AddScoped<ProjectChoiceQuery>();
         return services;
     }
 }

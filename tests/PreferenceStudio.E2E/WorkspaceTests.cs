@@ -1,58 +1,74 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using PreferenceStudio.Core.Annotations;
 using PreferenceStudio.Core.Projects;
-using PreferenceStudio.Core.Prompts;
 using PreferenceStudio.Core.Tasks;
 using PreferenceStudio.Web.Seeding;
 
 namespace PreferenceStudio.E2E;
 
+/// <summary>An annotator works through the demo project on the interactive page, by keyboard and by mouse.</summary>
 public sealed class WorkspaceTests : BrowserTest
 {
+    private WorkspacePage Workspace => new(Page);
+
     [Fact]
     public async Task Annotator_LabelsOneTaskOfEachKindAndEditsThePrevious_DatabaseHoldsExactlyThat()
     {
         await SignInAsync();
-        await Page.GotoAsync($"/annotate/{DemoSeeder.ProjectSlug}");
+        await Page.GotoAsync("/annotate");
+        var card = Page.Locator($"[data-testid=annotate-project][data-slug={DemoSeeder.ProjectSlug}]");
+        (await card.GetByTestId("waiting").InnerTextAsync()).ShouldMatch(@"^\d+ tasks wait for you\.$");
+        await card.GetByText("Start").ClickAsync();
+        await Workspace.ReadyAsync();
         await Page.GetByTestId("intro").WaitForAsync();
-        await Page.GetByText("Start labelling").ClickAsync();
-        await Page.GetByTestId("workspace").WaitForAsync();
-        // Survives only if every next task below is swapped in by htmx rather than loaded as a new document.
+        // Survives only if every task below comes over the circuit rather than as a new document.
         await Page.EvaluateAsync("() => { window.sameDocument = true; }");
+        await Page.Keyboard.PressAsync("Enter"); // the intro's "Start labelling"
 
         var done = new Dictionary<TaskKind, long>();
         var expected = new Dictionary<TaskKind, Func<Annotation, bool>>();
         for (var i = 0; i < 12 && done.Count < 4; i++)
         {
-            var workspace = Page.GetByTestId("workspace");
-            await workspace.WaitForAsync();
-            var kind = Enum.Parse<TaskKind>(await workspace.GetAttributeAsync("data-kind") ?? "", ignoreCase: true);
-            var taskId = long.Parse(await workspace.GetAttributeAsync("data-task-id") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+            await Workspace.Workspace.WaitForAsync();
+            var kind = await Workspace.KindAsync();
+            var taskId = await Workspace.TaskIdAsync();
             if (done.ContainsKey(kind))
             {
                 await Page.Keyboard.PressAsync("s");
-                await Page.ClickAsync("[data-action=confirm-skip]");
-                await WaitForNextTaskAsync(taskId);
+                await Page.GetByTestId("confirm-skip").ClickAsync();
+                await Workspace.NextTaskAsync(taskId);
                 continue;
             }
-            await ScreenshotAsync(kind.ToString().ToLowerInvariant());
+            if (done.Count == 0)
+                await Workspace.ScreenshotForDocsAsync("workspace");
             expected[kind] = await AnswerAsync(kind, edit: false);
-            await WaitForNextTaskAsync(taskId);
+            await Workspace.NextTaskAsync(taskId);
             done[kind] = taskId;
         }
         done.Keys.Order().ShouldBe([TaskKind.Pairwise, TaskKind.Ranking, TaskKind.Span, TaskKind.Principle]);
         (await Page.EvaluateAsync<bool>("() => window.sameDocument === true")).ShouldBeTrue();
+        (await Page.GetByTestId("progress").InnerTextAsync()).ShouldContain("Done today: 4");
 
-        // Back to the previous answer (the last task labelled) and change it.
+        // Back to the previous answer (the last task labelled), in place, and change it.
         await Page.Keyboard.PressAsync("p");
-        await Page.GetByTestId("editing").WaitForAsync();
-        var editedKind = Enum.Parse<TaskKind>(await Page.GetByTestId("workspace").GetAttributeAsync("data-kind") ?? "", ignoreCase: true);
-        var editedTask = long.Parse(await Page.GetByTestId("workspace").GetAttributeAsync("data-task-id") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+        try
+        {
+            await Page.GetByTestId("editing").WaitForAsync();
+        }
+        catch (TimeoutException)
+        {
+            var state = await Page.EvaluateAsync<string>("() => `focus: ${document.activeElement?.outerHTML.slice(0, 200)}; dialog: ${!!document.querySelector('.mud-dialog-container, .mud-overlay-dialog')}; previous button: ${!!document.querySelector('[data-testid=previous]')}; url: ${location.href}`");
+            throw new Xunit.Sdk.XunitException("p did not open the previous answer: " + state);
+        }
+        var editedKind = await Workspace.KindAsync();
+        var editedTask = await Workspace.TaskIdAsync();
         editedTask.ShouldBe(done[editedKind]);
         var edited = await AnswerAsync(editedKind, edit: true);
         await Page.GetByTestId("editing").WaitForAsync(new() { State = WaitForSelectorState.Detached });
         new Uri(Page.Url).AbsolutePath.ShouldBe($"/annotate/{DemoSeeder.ProjectSlug}");
+        (await Page.EvaluateAsync<bool>("() => window.sameDocument === true")).ShouldBeTrue();
 
         await using var db = Database.CreateContext();
         var me = await db.Users.Where(u => u.Email == "annotator@demo.local").Select(u => u.Id).SingleAsync();
@@ -75,146 +91,17 @@ public sealed class WorkspaceTests : BrowserTest
     }
 
     [Fact]
-    public async Task Workspace_ResponseWithScriptAndImgOnerror_RendersAsTextAndRunsNothing()
-    {
-        const string Payload = "<script>window.__xss = 1</script><img src=x onerror=\"window.__xss = 2\"> done";
-        await using (var db = Database.CreateContext())
-        {
-            var project = new Project("XSS check", "xss", FeedbackKinds.Pairwise);
-            project.WriteGuidelines("Read <script>window.__xss = 3</script> and [a link](javascript:window.__xss=4).");
-            db.Projects.Add(project);
-            await db.SaveChangesAsync();
-            var prompt = new Prompt(project.Id, [new ChatTurn("user", "<img src=x onerror=\"window.__xss = 5\">Which is better?")]);
-            prompt.AddResponse(Payload, "evil-model");
-            prompt.AddResponse("A plain answer.", "model-b");
-            db.Prompts.Add(prompt);
-            await db.SaveChangesAsync();
-            db.Tasks.Add(new AnnotationTask(project, prompt.Id, TaskKind.Pairwise, prompt.Responses.Select(r => r.Id).ToList()));
-            await db.SaveChangesAsync();
-        }
-        var dialogs = 0;
-        Page.Dialog += (_, d) => { dialogs++; _ = d.DismissAsync(); };
-        await SignInAsync();
-
-        await Page.GotoAsync("/annotate/xss?start=true");
-        await Page.GetByTestId("workspace").WaitForAsync();
-        await Page.Keyboard.PressAsync("g");
-        await Page.Locator("#guidelines").WaitForAsync();
-        await ScreenshotAsync("xss");
-
-        (await Page.EvaluateAsync<bool>("() => window.__xss === undefined")).ShouldBeTrue();
-        dialogs.ShouldBe(0);
-        (await Page.Locator(".response-text").AllTextContentsAsync()).ShouldContain(Payload);
-        (await Page.Locator(".workspace img, .workspace script, .guidelines-body script").CountAsync()).ShouldBe(0);
-        (await Page.Locator(".guidelines-body").InnerTextAsync()).ShouldContain("<script>window.__xss = 3</script>");
-        (await Page.Locator(".guidelines-body a").GetAttributeAsync("href")).ShouldBe("#");
-    }
-
-    [Fact]
-    public async Task SpanView_SelectionAfterEmojiAndCombiningMarks_StoresTheSameUtf16OffsetsAsDotNet()
-    {
-        const string Text = "Pizza 🍕 and cafe\u0301 👩‍👩‍👧 are good.";
-        await using (var db = Database.CreateContext())
-        {
-            var project = new Project("Emoji spans", "emoji", FeedbackKinds.Span);
-            project.AddSpanLabel("wrong", "Wrong", "Not true");
-            db.Projects.Add(project);
-            await db.SaveChangesAsync();
-            var prompt = new Prompt(project.Id, [new ChatTurn("user", "Say something about food.")]);
-            prompt.AddResponse(Text, "model-a");
-            db.Prompts.Add(prompt);
-            await db.SaveChangesAsync();
-            db.Tasks.Add(new AnnotationTask(project, prompt.Id, TaskKind.Span, [prompt.Responses[0].Id]));
-            await db.SaveChangesAsync();
-        }
-        await SignInAsync();
-        await Page.GotoAsync("/annotate/emoji?start=true");
-        await Page.GetByTestId("workspace").WaitForAsync();
-        var start = Text.IndexOf("cafe", StringComparison.Ordinal);
-        var end = Text.IndexOf(" are", StringComparison.Ordinal); // "café 👩‍👩‍👧": a combining accent and a ZWJ family
-
-        var box = await Page.EvaluateAsync<float[]>("""
-            ([s, e]) => {
-              const node = document.querySelector('.span-text').firstChild;
-              const r = document.createRange(); r.setStart(node, s); r.setEnd(node, e);
-              const rects = r.getClientRects();
-              const first = rects[0], last = rects[rects.length - 1];
-              return [first.left, first.top + first.height / 2, last.right, last.top + last.height / 2];
-            }
-            """, new[] { start, end });
-        await Page.Mouse.MoveAsync(box[0] + 1, box[1]);
-        await Page.Mouse.DownAsync();
-        await Page.Mouse.MoveAsync(box[2] - 1, box[3], new() { Steps = 5 });
-        await Page.Mouse.UpAsync();
-        await Page.Locator("#span-popover").WaitForAsync();
-        await Page.ClickAsync("#span-save");
-        (await Page.Locator(".span-mark").TextContentAsync()).ShouldBe(Text[start..end]);
-        await Page.ClickAsync("[data-action=submit]");
-        await Page.GetByTestId("queue-message").WaitForAsync();
-
-        await using (var check = Database.CreateContext())
-        {
-            var span = (await check.SpanAnnotations.SingleAsync()).Spans.Single();
-            (span.Start, span.End).ShouldBe((start, end));
-            Text[span.Start..span.End].ShouldBe("cafe\u0301 👩‍👩‍👧");
-        }
-
-        // Back to it: the stored span comes back highlighted at the same place; removing it stores version 2.
-        await Page.Keyboard.PressAsync("p");
-        await Page.GetByTestId("editing").WaitForAsync();
-        (await Page.Locator(".span-mark").TextContentAsync()).ShouldBe(Text[start..end]);
-        await Page.Locator(".span-mark").ClickAsync();
-        await Page.ClickAsync("#span-remove");
-        (await Page.Locator(".span-mark").CountAsync()).ShouldBe(0);
-        await Page.Keyboard.PressAsync("Enter");
-        await Page.GetByTestId("queue-message").WaitForAsync();
-        await using var after = Database.CreateContext();
-        var versions = await after.SpanAnnotations.OrderBy(a => a.Version).ToListAsync();
-        versions.Select(v => (v.Version, v.Spans.Count, v.IsCurrent)).ShouldBe([(1, 1, false), (2, 0, true)]);
-        ConsoleErrors.ShouldBeEmpty();
-    }
-
-    [Fact]
-    public async Task Submit_ResponseLostOnTheWayBack_BrowserRetriesWithTheSameKeyAndOneLabelIsStored()
+    public async Task Annotator_ResearcherPagesAndApi_AreRefused()
     {
         await SignInAsync();
-        await Page.GotoAsync($"/annotate/{DemoSeeder.ProjectSlug}?start=true");
-        var workspace = Page.GetByTestId("workspace");
-        await workspace.WaitForAsync();
-        var taskId = long.Parse(await workspace.GetAttributeAsync("data-task-id") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
-        var posts = 0;
-        await Page.RouteAsync("**/api/annotate/**", async route =>
+
+        foreach (var path in new[] { "/projects", $"/projects/{DemoSeeder.ProjectSlug}", "/training", "/admin/users" })
         {
-            if (route.Request.Method != "POST")
-            {
-                await route.ContinueAsync();
-                return;
-            }
-            posts++;
-            if (posts == 1)
-            {
-                await route.FetchAsync(); // the server stores the label...
-                await route.AbortAsync("connectionreset"); // ...and the answer never arrives
-                return;
-            }
-            await route.ContinueAsync();
-        });
-        var kind = Enum.Parse<TaskKind>(await workspace.GetAttributeAsync("data-kind") ?? "", ignoreCase: true);
-
-        await AnswerAsync(kind, edit: false);
-        await Page.WaitForFunctionAsync("() => document.getElementById('workspace')?.dataset.saved === 'already'");
-
-        posts.ShouldBe(2);
-        await using var db = Database.CreateContext();
-        (await db.Annotations.CountAsync(a => a.TaskId == taskId)).ShouldBe(1);
-        (await db.Tasks.SingleAsync(t => t.Id == taskId)).CompletedAnnotations.ShouldBe(1);
-    }
-
-    private async Task WaitForNextTaskAsync(long previousTaskId)
-    {
-        await Page.WaitForFunctionAsync(
-            "id => { const w = document.getElementById('workspace'); return document.readyState === 'complete' && (!w || (w.dataset.taskId !== String(id) && w.dataset.ready && !w.dataset.saved)); }",
-            previousTaskId);
+            var response = await Page.GotoAsync(path);
+            (response!.Status == 403 || new Uri(Page.Url).AbsolutePath != path).ShouldBeTrue($"an annotator reached {path}");
+        }
+        var status = await Page.EvaluateAsync<int>("async () => (await fetch('/api/admin/jobs')).status");
+        status.ShouldBe(403);
     }
 
     /// <summary>Answers the task on the page with keyboard and mouse; returns a check of the label the database must hold.</summary>
@@ -228,69 +115,85 @@ public sealed class WorkspaceTests : BrowserTest
 
     private async Task<Func<Annotation, bool>> PairwiseAsync(bool edit)
     {
-        var view = Page.Locator("[data-view=pairwise]");
-        var a = int.Parse(await view.GetAttributeAsync("data-a") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
-        await Page.Keyboard.PressAsync(edit ? "5" : "2");
-        if (!edit)
-        {
-            await Page.Keyboard.PressAsync("ArrowRight"); // 2 -> 3 (tie)
-            await Page.Keyboard.PressAsync("ArrowLeft");  // back to 2 (A better)
-        }
-        await Page.FillAsync("#rationale", edit ? "B is clearer after all." : "A is right.");
-        await Page.Locator("#pref0").FocusAsync(); // leave the textarea so Enter submits
-        await Page.Keyboard.PressAsync(edit ? "5" : "2");
-        await Page.Keyboard.PressAsync("Enter");
-        var preference = edit ? PairwisePreference.BMuchBetter : PairwisePreference.ABetter;
+        var a = await WorkspacePage.IntAttributeAsync(Page.GetByTestId("pairwise"), "data-a");
         var rationale = edit ? "B is clearer after all." : "A is right.";
-        return label => label is PairwiseAnnotation p && p.ResponseAId == a && p.Preference == preference && p.Rationale == rationale && p.ShownOrder[0] == a;
+        if (edit)
+        {
+            await Page.GetByTestId("pref-2").ClickAsync(); // mouse: B much better
+            await Page.Keyboard.PressAsync("x"); // both bad, stored as ticked, is unticked
+        }
+        else
+        {
+            await Page.Keyboard.PressAsync("2"); // A better
+            await Page.Keyboard.PressAsync("ArrowRight"); // tie
+            await Page.Keyboard.PressAsync("ArrowLeft"); // A better again
+            await Page.Keyboard.PressAsync("x"); // both bad
+        }
+        await Page.Locator("[data-testid=pref--1][aria-checked=true], [data-testid=pref-2][aria-checked=true]").WaitForAsync();
+        await Page.FillAsync("#rationale", rationale);
+        await Page.WaitForTimeoutAsync(400); // MudBlazor hands a typed value on asynchronously; a person does not submit faster
+        await Page.Keyboard.PressAsync("Control+Enter"); // submits from the text area
+        var preference = edit ? PairwisePreference.BMuchBetter : PairwisePreference.ABetter;
+        return label => label is PairwiseAnnotation p && p.ResponseAId == a && p.Preference == preference && p.BothBad == !edit &&
+                        p.Rationale == rationale && p.ShownOrder[0] == a;
     }
 
     private async Task<Func<Annotation, bool>> RankingAsync(bool edit)
     {
-        var items = Page.Locator("#ranking .ranking-item");
+        var items = Page.GetByTestId("ranking-item");
         var count = await items.CountAsync();
         if (!edit)
         {
             // Mouse: drag the last response to the top.
             var last = await items.Nth(count - 1).GetAttributeAsync("data-response-id");
-            await DragAsync(items.Nth(count - 1).Locator(".card-header"), items.Nth(0).Locator(".card-header"));
-            (await items.Nth(0).GetAttributeAsync("data-response-id")).ShouldBe(last, "drag and drop moved the last response to the top");
+            await WorkspacePage.DragAsync(items.Nth(count - 1), items.Nth(0));
+            await Page.Locator($"[data-testid=ranking-item][data-response-id='{last}']").WaitForAsync();
+            await Page.WaitForFunctionAsync("id => document.querySelector('[data-testid=ranking-item]').dataset.responseId === id", last);
+            // Keys: the top response straight to the last place, back up one, then tied with the one above it.
+            await items.Nth(0).ClickAsync();
+            await Page.Keyboard.PressAsync(count.ToString(CultureInfo.InvariantCulture));
+            await Page.Keyboard.PressAsync("Shift+ArrowUp");
+            await Page.Keyboard.PressAsync("t");
+            try
+            {
+                await Page.WaitForFunctionAsync("""
+                    ([n, id]) => {
+                      const items = [...document.querySelectorAll('[data-testid=ranking-item]')];
+                      return items[n - 2]?.dataset.responseId === id && items[n - 2].dataset.rank === items[n - 3].dataset.rank;
+                    }
+                    """, new object[] { count, last! });
+            }
+            catch (TimeoutException)
+            {
+                var shown = await Page.EvaluateAsync<string>("() => [...document.querySelectorAll('[data-testid=ranking-item]')].map(e => `${e.dataset.responseId}#${e.dataset.rank}${e.classList.contains('selected') ? '*' : ''}`).join(' ')");
+                throw new Xunit.Sdk.XunitException($"After the keys the ranking shows {shown}; expected {last} tied in place {count - 1}.");
+            }
         }
-        // Keyboard: select the first and move it down one place.
-        await items.Nth(0).FocusAsync();
-        await Page.Keyboard.PressAsync("Shift+ArrowDown");
-        if (!edit)
-            await Page.Keyboard.PressAsync("t"); // the demo project allows ties: the moved response ties with the new first
-        var order = new List<int>();
+        else
+        {
+            await items.Nth(0).ClickAsync();
+            await Page.Keyboard.PressAsync("Shift+ArrowDown");
+        }
+        var order = new List<(int Id, int Rank)>();
         for (var i = 0; i < count; i++)
-            order.Add(int.Parse(await items.Nth(i).GetAttributeAsync("data-response-id") ?? "0", System.Globalization.CultureInfo.InvariantCulture));
-        var ranks = Enumerable.Range(1, count).Select(rank => !edit && rank == 2 ? 1 : rank).ToList();
+            order.Add((await WorkspacePage.IntAttributeAsync(items.Nth(i), "data-response-id"), await WorkspacePage.IntAttributeAsync(items.Nth(i), "data-rank")));
+        if (!edit)
+            order[count - 2].Rank.ShouldBe(order[count - 3].Rank, "t tied the moved response with the one above");
         await Page.Keyboard.PressAsync("Enter");
-        return label => label is RankingAnnotation r &&
-            order.Select((id, i) => r.Entries.Single(e => e.ResponseId == id).Rank == ranks[i]).All(ok => ok);
-    }
-
-    private async Task DragAsync(ILocator from, ILocator to)
-    {
-        var a = (await from.BoundingBoxAsync())!;
-        var b = (await to.BoundingBoxAsync())!;
-        await Page.Mouse.MoveAsync(a.X + 10, a.Y + a.Height / 2);
-        await Page.Mouse.DownAsync();
-        for (var step = 1; step <= 10; step++)
-            await Page.Mouse.MoveAsync(a.X + 10, a.Y + a.Height / 2 + (b.Y + 5 - a.Y - a.Height / 2) * step / 10);
-        await Page.Mouse.UpAsync();
+        return label => label is RankingAnnotation r && order.All(o => r.Entries.Single(e => e.ResponseId == o.Id).Rank == o.Rank);
     }
 
     private async Task<Func<Annotation, bool>> SpanAsync(bool edit)
     {
         var text = Page.Locator(".span-text").First;
-        var responseId = int.Parse(await text.GetAttributeAsync("data-response-id") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+        var responseId = await WorkspacePage.IntAttributeAsync(text, "data-response-id");
         if (edit)
         {
-            // Remove the marked span, flag the response instead.
-            await Page.Locator("#span-list button", new() { HasText = "Remove" }).First.ClickAsync();
-            await Page.Locator(".response-flag[value=off-topic]").First.CheckAsync();
-            await Page.ClickAsync("[data-action=submit]");
+            // Remove the marked span from the list, flag the response instead.
+            await Page.GetByTestId("span-list-remove").First.ClickAsync();
+            await Page.Locator(".span-mark").WaitForAsync(new() { State = WaitForSelectorState.Detached });
+            await Workspace.CheckBox($"flag-{responseId}-off-topic").CheckAsync();
+            await Page.GetByTestId("submit").ClickAsync();
             return label => label is SpanAnnotation s && s.Spans.Count == 0 &&
                 s.Flags.Select(f => f.Flag).Order().SequenceEqual(["incomplete", "off-topic"]);
         }
@@ -299,27 +202,17 @@ public sealed class WorkspaceTests : BrowserTest
         var start = content.IndexOf(' ', StringComparison.Ordinal) + 1;
         var end = content.IndexOf(' ', start);
         if (end < 0) end = content.Length;
-        var box = await Page.EvaluateAsync<float[]>("""
-            ([s, e]) => {
-              const node = document.querySelector('.span-text').firstChild;
-              const r = document.createRange(); r.setStart(node, s); r.setEnd(node, e);
-              const b = r.getClientRects()[0];
-              return [b.left, b.right, b.top + b.height / 2];
-            }
-            """, new[] { start, end });
-        await Page.Mouse.MoveAsync(box[0] + 1, box[2]);
-        await Page.Mouse.DownAsync();
-        await Page.Mouse.MoveAsync((box[0] + box[1]) / 2, box[2]);
-        await Page.Mouse.MoveAsync(box[1] - 1, box[2]);
-        await Page.Mouse.UpAsync();
-        await Page.Locator("#span-popover").WaitForAsync();
-        await Page.SelectOptionAsync("#span-severity", "3");
+        await Workspace.SelectTextAsync(text, start, end);
+        await Page.GetByTestId("span-editor").WaitForAsync();
+        await Page.GetByTestId("severity-3").ClickAsync();
         await Page.FillAsync("#span-comment", "wrong <b>word</b>");
+        await Page.WaitForTimeoutAsync(400);
         await Page.Keyboard.PressAsync("Enter");
         await Page.Locator(".span-mark").WaitForAsync();
-        await ScreenshotAsync("span-marked");
-        await Page.Locator(".response-flag[value=incomplete]").First.CheckAsync();
-        await Page.ClickAsync("[data-action=submit]");
+        (await Page.Locator(".span-mark").TextContentAsync()).ShouldBe(content[start..end]);
+        await Workspace.ScreenshotForDocsAsync("annotate-span");
+        await Workspace.CheckBox($"flag-{responseId}-incomplete").CheckAsync();
+        await Page.GetByTestId("submit").ClickAsync();
         return label => label is SpanAnnotation s && s.Spans.Count == 1 &&
             s.Spans[0].ResponseId == responseId && s.Spans[0].Start == start && s.Spans[0].End == end &&
             s.Spans[0].Severity == Severity.Critical && s.Spans[0].Comment == "wrong <b>word</b>" &&
@@ -328,22 +221,27 @@ public sealed class WorkspaceTests : BrowserTest
 
     private async Task<Func<Annotation, bool>> PrincipleAsync(bool edit)
     {
-        var rows = Page.Locator(".principle-row");
+        var rows = Page.GetByTestId("principle-row");
         var count = await rows.CountAsync();
-        await rows.Nth(0).FocusAsync();
         var keys = new[] { "y", "n", "a" };
         var expected = new List<(int Response, int Principle, Verdict Verdict)>();
         for (var i = 0; i < count; i++)
         {
+            var response = await WorkspacePage.IntAttributeAsync(rows.Nth(i), "data-response-id");
+            var principle = await WorkspacePage.IntAttributeAsync(rows.Nth(i), "data-principle-id");
             var key = keys[(i + (edit ? 1 : 0)) % 3];
-            await Page.Keyboard.PressAsync(key);
-            expected.Add((
-                int.Parse(await rows.Nth(i).GetAttributeAsync("data-response-id") ?? "0", System.Globalization.CultureInfo.InvariantCulture),
-                int.Parse(await rows.Nth(i).GetAttributeAsync("data-principle-id") ?? "0", System.Globalization.CultureInfo.InvariantCulture),
-                key switch { "y" => Verdict.Yes, "n" => Verdict.No, _ => Verdict.NotApplicable }));
+            if (i == 0)
+                await Page.GetByTestId($"verdict-{response}-{principle}-{(key == "y" ? 1 : key == "n" ? 0 : 2)}").ClickAsync(); // mouse
+            else
+                await Page.Keyboard.PressAsync(key);
+            if (i == 0)
+                await Page.Keyboard.PressAsync("ArrowDown");
+            expected.Add((response, principle, key switch { "y" => Verdict.Yes, "n" => Verdict.No, _ => Verdict.NotApplicable }));
         }
-        await Page.Locator(".principle-row .evidence").First.FillAsync("cites the source");
-        await Page.Keyboard.PressAsync("Enter");
+        await Page.WaitForFunctionAsync("n => [...document.querySelectorAll('[data-testid=principle-row]')].filter(r => r.dataset.verdict !== '').length === n", count);
+        await Page.Locator("[data-testid=principle-row] input").First.FillAsync("cites the source");
+        await Page.WaitForTimeoutAsync(400);
+        await Page.Keyboard.PressAsync("Enter"); // submits from the evidence field
         return label => label is PrincipleAnnotation p && p.Verdicts.Count == count &&
             expected.All(e => p.Verdicts.Any(v => v.ResponseId == e.Response && v.PrincipleId == e.Principle && v.Verdict == e.Verdict)) &&
             p.Verdicts.Count(v => v.Evidence == "cites the source") == 1;

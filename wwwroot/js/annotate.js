@@ -1,175 +1,100 @@
-// The annotator workspace: collects the answer of the view on the page, submits it once (a retry reuses the same
-// idempotency key, so the server stores one label), measures time on task from display to submit, and drives the
-// keyboard: Enter submits, g or ? opens the guidelines, s skips, p goes back to the previous answer.
-// After a submit or skip, htmx swaps the next task into #annotate-page (no full page load), and mount() starts the
-// new task's view; everything below that reads the page goes through `task`, never a stale element.
-import { pairwiseView } from './pairwise.js';
-import { rankingView } from './ranking.js';
-import { spanView } from './span.js';
-import { principleView } from './principle.js';
+// What the workspace needs from the browser alone; the page itself is a Blazor component on the circuit.
+// - keys: Blazor cannot listen on the whole document, nor refuse a key's default (scrolling) only when it is used;
+//   the keys of docs/annotating.md are caught here and handed to the component.
+// - selection offsets: a mouse selection in a response, in UTF-16 code units ([start, end) of the text, what a
+//   JavaScript string and a .NET string both count), measured as the length of the text before each end.
+// - activity: the lease is renewed only while the annotator is doing something.
+// - the "submit pressed" mark: written here, before the submit leaves the browser, so that a page whose answer to
+//   a submit was lost (circuit gone, tab reloaded) knows to send the kept draft again, with the same key.
+const handledKeys = new Set(['Enter', 'g', '?', 's', 'p', '1', '2', '3', '4', '5', '6', '7', '8', '9',
+  'ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown', 'x', 't', 'y', 'n', 'a', 'j', 'k']);
 
-const views = { pairwise: pairwiseView, ranking: rankingView, span: spanView, principle: principleView };
-let task = null; // { workspace, view, shownAt, idempotencyKey, shownOrder, busy } of the task on the page, if any
+const markKey = root => `ps-submitted:${root.dataset.submitMark}`;
 
-function mount() {
-  const workspace = document.getElementById('workspace');
-  task = workspace && {
-    workspace,
-    view: views[workspace.dataset.kind](workspace),
-    shownAt: performance.now(),
-    idempotencyKey: newKey(),
-    shownOrder: [...workspace.querySelectorAll('.shown-response')].map(el => Number(el.dataset.responseId)),
-    busy: false,
-  };
-  if (workspace) workspace.dataset.ready = 'true';
+function markSubmitted(root) {
+  if (root.dataset.draftTarget) localStorage.setItem(markKey(root), root.dataset.draftTarget);
 }
 
-// The next task, swapped in by htmx. Anything that is not an annotate page (the sign-in page once the session has
-// ended, an error page) leaves no #annotate-page behind, and then the browser loads the address in full instead.
-async function showNext(url) {
-  try {
-    await htmx.ajax('GET', url, { target: '#annotate-page', select: '#annotate-page', swap: 'outerHTML' });
-  } catch { /* network error: the full load below reports it */ }
-  if (!document.getElementById('annotate-page') || document.getElementById('workspace')?.dataset.saved) {
-    location.assign(url);
-    return;
-  }
-  const address = new URL(url, location.href);
-  if (address.href !== location.href) history.replaceState(null, '', address);
-  mount();
+function typingIn(target) {
+  return target.closest && target.closest('input, textarea, select, [contenteditable=true]');
 }
 
-function newKey() {
-  // A version 4 UUID; crypto.getRandomValues works on plain http too, unlike crypto.randomUUID.
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6] & 0x0f) | 0x40;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  const h = [...b].map(x => x.toString(16).padStart(2, '0')).join('');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+function offsetIn(container, node, offset) {
+  const range = document.createRange();
+  range.selectNodeContents(container);
+  range.setEnd(node, offset);
+  return range.toString().length;
 }
 
-function antiforgeryToken() {
-  return JSON.parse(document.body.getAttribute('hx-headers') || '{}').RequestVerificationToken;
-}
+export function attach(root, dotnet, renewMs) {
+  let active = false;
 
-function post(url, body) {
-  return fetch(url, {
-    method: 'POST',
-    credentials: 'same-origin',
-    headers: { 'Content-Type': 'application/json', 'RequestVerificationToken': antiforgeryToken() },
-    body: JSON.stringify(body),
-  });
-}
-
-function status(text, tone) {
-  const el = document.getElementById('status');
-  el.textContent = text;
-  el.className = `ms-2 text-${tone}`;
-}
-
-const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
-
-async function submit() {
-  if (!task || task.busy) return;
-  const { workspace, view } = task;
-  let answer;
-  try {
-    answer = view.answer();
-  } catch (e) {
-    status(e.message, 'danger');
-    return;
-  }
-  task.busy = true;
-  const body = {
-    idempotencyKey: task.idempotencyKey,
-    timeSpentMs: Math.round(performance.now() - task.shownAt),
-    shownOrder: task.shownOrder,
-    rationale: view.rationale ? view.rationale() : null,
-    [workspace.dataset.kind]: answer,
-  };
-  status('Saving…', 'muted');
-  for (let attempt = 0; ; attempt++) {
-    let response;
-    try {
-      response = await post(workspace.dataset.submitUrl, body);
-    } catch {
-      if (attempt < 3) { await sleep(500 * 2 ** attempt); continue; }
-      status('No connection: nothing is confirmed yet. Press Enter to try again; the label will be stored once.', 'danger');
-      task.busy = false;
+  function onKey(e) {
+    if (e.defaultPrevented || e.altKey || e.metaKey || (e.ctrlKey && e.key !== 'Enter')) return;
+    if (!handledKeys.has(e.key) || !root.isConnected) return;
+    // Without a task on screen only the keys that lead somewhere count (the guidelines, the previous answer).
+    if (!root.querySelector('[data-testid=workspace], [data-testid=intro]') && !['g', '?', 'p'].includes(e.key)) return;
+    if (document.querySelector('.mud-dialog-container, .mud-overlay-dialog')) return; // a dialog owns the keys
+    const target = e.target;
+    if (target.closest && target.closest('[data-keys=local]')) return;
+    const field = typingIn(target);
+    if (e.key === 'Enter') {
+      if (target.closest && target.closest('button, a, [role=button]')) return;
+      if (field && field.matches('textarea') && !e.ctrlKey) return;
+      if (field && field.matches('select')) return;
+      markSubmitted(root);
+    } else if (field) {
       return;
     }
-    if (response.ok) {
-      const receipt = await response.json();
-      workspace.dataset.saved = receipt.alreadyStored ? 'already' : 'stored';
-      status(receipt.message, 'success');
-      setTimeout(() => showNext(workspace.dataset.nextUrl), 300);
-      return;
-    }
-    const problem = await response.json().catch(() => ({}));
-    status(problem.detail || problem.title || `The server answered ${response.status}.`, 'danger');
-    task.busy = false;
-    return;
-  }
-}
-
-async function skip() {
-  const reason = document.getElementById('skip-reason').value.trim();
-  const { workspace } = task;
-  const response = await post(workspace.dataset.skipUrl, { reason: reason || null });
-  if (response.ok) { document.getElementById('skip-dialog').close(); await showNext(workspace.dataset.nextUrl); return; }
-  const problem = await response.json().catch(() => ({}));
-  document.getElementById('skip-dialog').close();
-  status(problem.detail || `The server answered ${response.status}.`, 'danger');
-}
-
-// Keep the lease while the annotator is working: renew every two minutes when there was input since the last renewal.
-let active = false;
-['keydown', 'mousedown', 'mousemove', 'scroll'].forEach(type => document.addEventListener(type, () => { active = true; }, { passive: true }));
-setInterval(async () => {
-  const renewUrl = task?.workspace.dataset.renewUrl;
-  if (!renewUrl || !active || task.busy) return;
-  active = false;
-  try {
-    const response = await post(renewUrl, {});
-    if (response.status === 409) status('Your lease on this task ended; submitting still works while the task needs your label.', 'warning');
-  } catch { /* offline for a moment: the next renewal or the submit will tell */ }
-}, 120_000);
-
-function openGuidelines() {
-  const guidelines = document.getElementById('guidelines');
-  if (guidelines && !guidelines.open) guidelines.showModal();
-}
-
-document.addEventListener('click', e => {
-  const action = e.target.closest('[data-action]')?.dataset.action;
-  switch (action) {
-    case 'guidelines': openGuidelines(); break;
-    case 'submit': submit(); break;
-    case 'skip': document.getElementById('skip-dialog').showModal(); break;
-    case 'confirm-skip': skip(); break;
-    case 'close-skip': document.getElementById('skip-dialog').close(); break;
-  }
-});
-
-document.addEventListener('keydown', e => {
-  if (e.defaultPrevented || e.ctrlKey && e.key !== 'Enter' || e.altKey || e.metaKey) return;
-  if (document.querySelector('dialog[open]')) return; // Esc closes a dialog; keys belong to it meanwhile
-  const target = e.target;
-  if (target.closest && target.closest('#span-popover')) return;
-  const inTextarea = target.matches('textarea');
-  const typing = inTextarea || target.matches('input:not([type]), input[type=text], input[type=search], select');
-  if (e.key === 'Enter') {
-    if (target.matches('button, a') || (inTextarea && !e.ctrlKey)) return;
     e.preventDefault();
-    submit();
-    return;
+    dotnet.invokeMethodAsync('OnKey', e.key, e.shiftKey).catch(() => { /* circuit down: Blazor's reconnect notice says so */ });
   }
-  if (typing) return;
-  if (e.key === 'g' || e.key === '?') { e.preventDefault(); openGuidelines(); return; }
-  if (e.key === 'p') { const back = document.querySelector('[data-action=previous]'); if (back) { e.preventDefault(); location.assign(back.href); } return; }
-  if (!task) return;
-  if (e.key === 's' && task.workspace.dataset.skipUrl) { e.preventDefault(); document.getElementById('skip-dialog').showModal(); return; }
-  if (task.view.key && task.view.key(e)) e.preventDefault();
-});
 
-mount();
+  function onClick(e) {
+    if (e.target.closest && e.target.closest('[data-action=submit]')) markSubmitted(root);
+  }
+
+  function onMouseUp(e) {
+    const container = e.target.closest && e.target.closest('.span-text');
+    if (!container) return;
+    const selection = window.getSelection();
+    if (!selection || selection.isCollapsed || selection.rangeCount === 0) return;
+    const range = selection.getRangeAt(0);
+    if (!container.contains(range.startContainer) || !container.contains(range.endContainer)) return;
+    const start = offsetIn(container, range.startContainer, range.startOffset);
+    const end = offsetIn(container, range.endContainer, range.endOffset);
+    selection.removeAllRanges();
+    dotnet.invokeMethodAsync('OnTextSelected', Number(container.dataset.responseId), start, end).catch(() => { });
+  }
+
+  const onActivity = () => { active = true; };
+  const activity = ['keydown', 'mousedown', 'mousemove', 'scroll', 'touchstart'];
+  document.addEventListener('keydown', onKey);
+  document.addEventListener('click', onClick, true);
+  root.addEventListener('mouseup', onMouseUp);
+  activity.forEach(type => document.addEventListener(type, onActivity, { passive: true, capture: true }));
+  const timer = setInterval(() => {
+    if (!active) return;
+    active = false;
+    dotnet.invokeMethodAsync('OnActive').catch(() => { /* circuit down for a moment: the next round or the submit will tell */ });
+  }, renewMs);
+
+  return {
+    dispose() {
+      clearInterval(timer);
+      document.removeEventListener('keydown', onKey);
+      document.removeEventListener('click', onClick, true);
+      root.removeEventListener('mouseup', onMouseUp);
+      activity.forEach(type => document.removeEventListener(type, onActivity, { capture: true }));
+    },
+  };
+}
+
+// The draft target whose submit was pressed and not yet answered, or null.
+export function submittedTarget(mark) {
+  return localStorage.getItem(`ps-submitted:${mark}`);
+}
+
+export function clearSubmitted(mark) {
+  localStorage.removeItem(`ps-submitted:${mark}`);
+}
