@@ -131,7 +131,7 @@ public sealed class WorkspaceTests : BrowserTest
         }
         await Page.Locator("[data-testid=pref--1][aria-checked=true], [data-testid=pref-2][aria-checked=true]").WaitForAsync();
         await Page.FillAsync("#rationale", rationale);
-        await Page.WaitForTimeoutAsync(400); // MudBlazor hands a typed value on asynchronously; a person does not submit faster
+        // Submitted at once after typing: the last keystrokes must be in the label (a debounced field once lost them).
         await Page.Keyboard.PressAsync("Control+Enter"); // submits from the text area
         var preference = edit ? PairwisePreference.BMuchBetter : PairwisePreference.ABetter;
         return label => label is PairwiseAnnotation p && p.ResponseAId == a && p.Preference == preference && p.BothBad == !edit &&
@@ -206,7 +206,6 @@ public sealed class WorkspaceTests : BrowserTest
         await Page.GetByTestId("span-editor").WaitForAsync();
         await Page.GetByTestId("severity-3").ClickAsync();
         await Page.FillAsync("#span-comment", "wrong <b>word</b>");
-        await Page.WaitForTimeoutAsync(400);
         await Page.Keyboard.PressAsync("Enter");
         await Page.Locator(".span-mark").WaitForAsync();
         (await Page.Locator(".span-mark").TextContentAsync()).ShouldBe(content[start..end]);
@@ -240,7 +239,6 @@ public sealed class WorkspaceTests : BrowserTest
         }
         await Page.WaitForFunctionAsync("n => [...document.querySelectorAll('[data-testid=principle-row]')].filter(r => r.dataset.verdict !== '').length === n", count);
         await Page.Locator("[data-testid=principle-row] input").First.FillAsync("cites the source");
-        await Page.WaitForTimeoutAsync(400);
         await Page.Keyboard.PressAsync("Enter"); // submits from the evidence field
         return label => label is PrincipleAnnotation p && p.Verdicts.Count == count &&
             expected.All(e => p.Verdicts.Any(v => v.ResponseId == e.Response && v.PrincipleId == e.Principle && v.Verdict == e.Verdict)) &&
