@@ -6,6 +6,7 @@ using PreferenceStudio.Annotating;
 using PreferenceStudio.Web.Annotating;
 using PreferenceStudio.Web.Components;
 using PreferenceStudio.Web.Endpoints;
+using PreferenceStudio.Web.Projects;
 using PreferenceStudio.Web.Security;
 
 namespace PreferenceStudio.Web.Hosting;
@@ -61,6 +62,7 @@ public static class WebExtensions
         services.AddScoped<Training.TrainingQuery>();
         services.AddScoped<Seeding.DemoSeeder>();
         services.AddAnnotation();
+        services.AddProjectPages();
         services.AddSingleton<GuidelinesRenderer>();
         return builder;
     }
