@@ -19,7 +19,9 @@ public static class DataExtensions
     public static IHostApplicationBuilder AddPreferenceStudioData(this IHostApplicationBuilder builder)
     {
         var connectionString = builder.Configuration.RequireConnectionString();
-        builder.Services.AddDbContext<PreferenceStudioDbContext>(options => options.UsePreferenceStudioDatabase(connectionString));
+        // The factory for what lives long (an interactive page's circuit, a job that works in units); it registers the
+        // scoped context too, for a request or a job's scope.
+        builder.Services.AddDbContextFactory<PreferenceStudioDbContext>(options => options.UsePreferenceStudioDatabase(connectionString));
         return builder;
     }
 

@@ -1,3 +1,6 @@
+using Microsoft.AspNetCore.Authorization;
+using PreferenceStudio.Core.Accounts;
+
 namespace PreferenceStudio.Web.Hosting;
 
 /// <summary>Authorization policies by what a person may do, not by who they are.</summary>
@@ -6,4 +9,10 @@ public static class Policies
     public const string Admin = "Admin";
     public const string Research = "Research";
     public const string Annotate = "Annotate";
+
+    public static AuthorizationBuilder AddPreferenceStudioPolicies(this IServiceCollection services) =>
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Admin, p => p.RequireRole(Roles.Admin))
+            .AddPolicy(Research, p => p.RequireRole(Roles.Admin, Roles.Researcher))
+            .AddPolicy(Annotate, p => p.RequireRole(Roles.Admin, Roles.Researcher, Roles.Annotator));
 }

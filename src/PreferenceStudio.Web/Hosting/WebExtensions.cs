@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Identity;
+using MudBlazor.Services;
 using PreferenceStudio.Core.Accounts;
 using PreferenceStudio.Data;
 using PreferenceStudio.Annotating;
@@ -13,10 +14,15 @@ namespace PreferenceStudio.Web.Hosting;
 
 public static class WebExtensions
 {
-    public static IHostApplicationBuilder AddPreferenceStudioWeb(this IHostApplicationBuilder builder)
+    public static WebApplicationBuilder AddPreferenceStudioWeb(this WebApplicationBuilder builder)
     {
+        // blazor.web.js and MudBlazor's files come from packages as static web assets. `dotnet run` in Development
+        // and a published app find them by themselves; ./run starts a Release build from bin/ in Production, which
+        // needs the build's manifest read explicitly.
+        builder.WebHost.UseStaticWebAssets();
         var services = builder.Services;
-        services.AddRazorComponents();
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
         services.AddAntiforgery(o => o.HeaderName = "RequestVerificationToken");
         services.AddCascadingAuthenticationState();
         services.AddProblemDetails();
@@ -49,10 +55,7 @@ public static class WebExtensions
             o.Events.OnRedirectToAccessDenied = ctx => ApiAwareRedirect(ctx.HttpContext, ctx.RedirectUri, StatusCodes.Status403Forbidden);
         });
 
-        services.AddAuthorizationBuilder()
-            .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin))
-            .AddPolicy(Policies.Research, p => p.RequireRole(Roles.Admin, Roles.Researcher))
-            .AddPolicy(Policies.Annotate, p => p.RequireRole(Roles.Admin, Roles.Researcher, Roles.Annotator));
+        services.AddPreferenceStudioPolicies();
 
         services.AddScoped<Admin.JobsStatusQuery>();
         services.AddScoped<Accounts.AccountService>();
@@ -63,6 +66,7 @@ public static class WebExtensions
         services.AddScoped<Seeding.DemoSeeder>();
         services.AddAnnotation();
         services.AddProjectPages();
+        services.AddScoped<Components.ScopedOperations>();
         services.AddSingleton<GuidelinesRenderer>();
         return builder;
     }
@@ -95,7 +99,7 @@ public static class WebExtensions
         app.MapExportEndpoints();
         app.MapTrainingEndpoints();
         app.MapAnnotationEndpoints();
-        app.MapRazorComponents<App>();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
 
