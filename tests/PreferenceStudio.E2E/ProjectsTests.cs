@@ -90,6 +90,7 @@ public sealed class ProjectsTests : BrowserTest
 
         await Expect(Page.GetByTestId("import-result")).ToContainTextAsync("Imported 1 prompt(s), 2 response(s) and 1 task(s).");
         await Page.GetByTestId("prompt-search").FillAsync("window.__xss");
+        await Expect(Page.GetByTestId("prompt-text")).ToHaveCountAsync(1); // the search runs in SQL, after the grid's debounce
         await Expect(Page.GetByTestId("prompt-text")).ToHaveTextAsync(Hostile);
         (await Page.EvaluateAsync<bool>("() => window.__xss === undefined && !document.querySelector('[data-testid=prompt-grid] img, [data-testid=prompt-grid] script')")).ShouldBeTrue();
         dialogs.ShouldBe(0);
