@@ -142,6 +142,8 @@ public sealed class AnnotationQueue(PreferenceStudioDbContext db, TimeProvider c
     {
         if (reason is { Length: > 500 })
             return QueueOutcome.Invalid($"reason: at most 500 characters, got {reason.Length}.");
+        if (StorableText.Problem(reason) is { } unstorable)
+            return QueueOutcome.Invalid($"reason: {unstorable}");
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.Database.ExecuteSqlAsync($"SELECT id FROM assignments WHERE id = {assignmentId} FOR UPDATE", ct);
         var assignment = await db.Assignments.SingleOrDefaultAsync(a => a.Id == assignmentId && a.AnnotatorId == annotatorId, ct);

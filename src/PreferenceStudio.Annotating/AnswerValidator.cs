@@ -21,6 +21,8 @@ public static class AnswerValidator
             return Fail($"timeSpentMs: must be between 0 and {MaxTimeSpentMs}, got {request.TimeSpentMs}.");
         if (request.ShownOrder is null || !IsPermutation(request.ShownOrder, task.ResponseIds))
             return Fail($"shownOrder: must list each of task {task.TaskId}'s responses [{string.Join(", ", task.ResponseIds)}] once, got [{string.Join(", ", request.ShownOrder ?? [])}].");
+        if (UnstorableText(request) is { } unstorable)
+            return Fail(unstorable);
         var answers = new (TaskKind Kind, object? Answer)[]
         {
             (TaskKind.Pairwise, request.Pairwise), (TaskKind.Ranking, request.Ranking),
@@ -48,6 +50,15 @@ public static class AnswerValidator
             return Fail(ex.Message);
         }
     }
+
+    /// <summary>The first free-text field PostgreSQL could not store, named by its path in the request.</summary>
+    private static string? UnstorableText(SubmitRequest request) => StorableText.FirstProblem(
+    [
+        ("rationale", request.Rationale),
+        .. (request.Span?.Spans ?? []).Select((s, i) => ($"span.spans[{i}].comment", s.Comment)),
+        .. (request.Span?.Flags ?? []).Select((f, i) => ($"span.flags[{i}].flag", (string?)f.Flag)),
+        .. (request.Principle?.Verdicts ?? []).Select((v, i) => ($"principle.verdicts[{i}].evidence", v.Evidence)),
+    ]);
 
     private static (Annotation?, string?) Pairwise(TaskFacts task, PairwiseAnswer answer, AnnotationContext context)
     {

@@ -272,8 +272,8 @@ public static class PromptFileParser
         }
     }
 
-    private const string Nul = "contains a NUL character (\\u0000), which cannot be stored; remove it.";
-    private const string LoneSurrogate = "holds half of a UTF-16 surrogate pair (an escape such as \\ud800 without its partner), which is not a character; fix the text.";
+    private const string Nul = StorableText.Nul;
+    private const string LoneSurrogate = StorableText.LoneSurrogate;
 
     private static T Error<T>(List<ImportError> errors, int line, string field, string message, T fallback)
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using PreferenceStudio.Core;
 
 namespace PreferenceStudio.Web.Security;
 
@@ -23,11 +24,11 @@ public sealed class StorableTextConverter : JsonConverter<string>
         {
             // Thrown for "\ud800" without its partner, and for a number or object where text belongs.
             throw new JsonException(reader.TokenType == JsonTokenType.String
-                ? "holds half of a UTF-16 surrogate pair (an escape such as \\ud800 without its partner), which is not text"
+                ? StorableText.LoneSurrogate
                 : $"expected text, got {reader.TokenType}");
         }
-        if (text is not null && text.Contains('\0', StringComparison.Ordinal))
-            throw new JsonException("contains a NUL character (\\u0000), which cannot be stored");
+        if (StorableText.Problem(text) is { } problem)
+            throw new JsonException(problem);
         return text;
     }
 

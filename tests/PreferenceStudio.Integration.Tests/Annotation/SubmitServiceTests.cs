@@ -3,6 +3,8 @@ using PreferenceStudio.Core.Annotations;
 using PreferenceStudio.Core.Projects;
 using PreferenceStudio.Core.Tasks;
 using PreferenceStudio.Annotating;
+using PreferenceStudio.Core;
+using PreferenceStudio.Data;
 
 namespace PreferenceStudio.Integration.Tests.Annotation;
 
@@ -222,6 +224,57 @@ public sealed class SubmitServiceTests : QueueFixture
         stored.Spans.Single(s => s.LabelId == labels[0]).Severity.ShouldBe(Severity.Major);
         stored.Flags.ShouldBe([new ResponseFlag(ResponseIds[0], "incomplete")]);
         stored.TimeSpentMs.ShouldBe(5000);
+    }
+
+    [Fact]
+    public async Task SubmitAsync_NulInASpanComment_IsInvalidNamingTheFieldAndStoresNothing()
+    {
+        // The pages call the use case over the circuit, past the HTTP edge's checks: the use case holds the rule itself.
+        await SetUpAsync(overlap: 1, annotators: 1);
+        await AddTaskAsync(TaskKind.Span);
+        var lease = await LeaseAsync(Annotators[0]);
+        var labels = await LabelIdsAsync();
+        var request = new SubmitRequest(Guid.NewGuid(), 5000, [ResponseIds[0]], null, Span: new SpanAnswer(
+            [new SpanItem(ResponseIds[0], 0, 2, labels[0], 1, "fine"), new SpanItem(ResponseIds[0], 3, 5, labels[0], 1, "bad\0")], []));
+
+        await using var db = Db();
+        var outcome = await Submits(db).SubmitAsync(lease.AssignmentId, Annotators[0], request);
+
+        outcome.Kind.ShouldBe(OutcomeKind.Invalid);
+        outcome.Error.ShouldBe($"span.spans[1].comment: {StorableText.Nul}");
+        await using var check = Db();
+        (await check.Annotations.CountAsync()).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task SkipAsync_ReasonWithHalfASurrogatePair_IsInvalidAndTheLeaseIsKept()
+    {
+        await SetUpAsync(overlap: 1, annotators: 1);
+        await AddTaskAsync(TaskKind.Pairwise);
+        var lease = await LeaseAsync(Annotators[0]);
+
+        await using var db = Db();
+        var outcome = await Queue(db).SkipAsync(lease.AssignmentId, Annotators[0], "cannot judge \ud83d");
+
+        outcome.Kind.ShouldBe(OutcomeKind.Invalid);
+        outcome.Message.ShouldBe($"reason: {StorableText.LoneSurrogate}");
+        await using var check = Db();
+        (await check.Assignments.SingleAsync()).State.ShouldBe(AssignmentState.Active);
+    }
+
+    [Fact]
+    public async Task SaveChanges_NulInAProjectsGuidelines_ThrowsNamingThePropertyAndStoresNothing()
+    {
+        await SetUpAsync(overlap: 1, annotators: 1);
+        await using var db = Db();
+        var project = await db.Projects.SingleAsync();
+        project.WriteGuidelines("Be kind.\0");
+
+        var error = await Should.ThrowAsync<UnstorableTextException>(() => db.SaveChangesAsync());
+
+        error.Message.ShouldBe($"Project.GuidelinesMarkdown {StorableText.Nul} Nothing was saved.");
+        await using var check = Db();
+        (await check.Projects.SingleAsync()).GuidelinesMarkdown.ShouldNotContain("\0");
     }
 
     private async Task<List<int>> LabelIdsAsync()
