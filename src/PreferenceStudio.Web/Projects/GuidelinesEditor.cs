@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
+using PreferenceStudio.Core;
 using PreferenceStudio.Data;
 
 namespace PreferenceStudio.Web.Projects;

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using PreferenceStudio.Core;
 using PreferenceStudio.Jobs;
 using PreferenceStudio.Web.Training;
 
