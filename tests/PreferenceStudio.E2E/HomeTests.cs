@@ -8,6 +8,9 @@ namespace PreferenceStudio.E2E;
 /// <summary>Each role's home says what to do next.</summary>
 public sealed class HomeTests : BrowserTest
 {
+    // A circuit's first render and a page load after navigation take seconds when ./test runs projects side by side.
+    public HomeTests() => Assertions.SetDefaultExpectTimeout(15_000);
+
     [Fact]
     public async Task Home_Annotator_ShowsTheWaitingCountAndStartOpensTheWorkspace()
     {

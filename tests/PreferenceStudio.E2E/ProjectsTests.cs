@@ -8,6 +8,9 @@ namespace PreferenceStudio.E2E;
 /// <summary>A researcher sets up a project, imports into it and reads it back, in the browser.</summary>
 public sealed class ProjectsTests : BrowserTest
 {
+    // A circuit's first render and a page load after navigation take seconds when ./test runs projects side by side.
+    public ProjectsTests() => Assertions.SetDefaultExpectTimeout(15_000);
+
     private const string Researcher = "researcher@demo.local";
 
     [Fact]
