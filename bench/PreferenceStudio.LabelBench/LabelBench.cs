@@ -2,9 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
-using PreferenceStudio.Core.Projects;
-using PreferenceStudio.Core.Prompts;
-using PreferenceStudio.Core.Tasks;
 using PreferenceStudio.Testing;
 using PreferenceStudio.Annotating;
 
@@ -93,26 +90,11 @@ internal static class LabelBench
     private static async Task<(int ProjectId, Dictionary<long, (int A, int B)> Pairs, List<string> Users)> SeedAsync(TestDatabase database, int taskCount, int annotators)
     {
         await using var db = database.CreateContext();
-        var project = new Project("Bench", "bench", FeedbackKinds.Pairwise);
-        project.ConfigureAssignment(overlap: 2, TimeSpan.FromMinutes(30), goldRate: 0);
-        db.Projects.Add(project);
-        await db.SaveChangesAsync();
-        var prompts = Enumerable.Range(0, taskCount).Select(i =>
-        {
-            var prompt = new Prompt(project.Id, [new ChatTurn("user", $"Question {i}?")], $"q{i}");
-            prompt.AddResponse($"Answer A to {i}.", "model-a");
-            prompt.AddResponse($"Answer B to {i}.", "model-b");
-            return prompt;
-        }).ToList();
-        db.Prompts.AddRange(prompts);
-        await db.SaveChangesAsync();
-        var tasks = prompts.Select(p => new AnnotationTask(project, p.Id, TaskKind.Pairwise, p.Responses.Select(r => r.Id).ToList())).ToList();
-        db.Tasks.AddRange(tasks);
-        await db.SaveChangesAsync();
+        var (projectId, pairs) = await Seed.PairwiseProjectAsync(db, taskCount);
         var users = new List<string>();
         for (var i = 0; i < annotators; i++)
             users.Add((await Seed.UserAsync(db, $"bench{i}@example.org")).Id);
-        return (project.Id, tasks.ToDictionary(t => t.Id, t => (t.Responses[0].ResponseId, t.Responses[1].ResponseId)), users);
+        return (projectId, pairs, users);
     }
 
     private static double P(ConcurrentBag<double> values, int percentile)

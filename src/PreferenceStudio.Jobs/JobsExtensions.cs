@@ -1,4 +1,5 @@
 using Hangfire;
+using Hangfire.AspNetCore;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
 using Microsoft.Extensions.Configuration;
@@ -44,12 +45,16 @@ public static class JobsExtensions
         // default hands out the process-wide JobStorage.Current, and two hosts in one process (tests) would share it.
         var connectionString = builder.Configuration.RequireConnectionString();
         services.AddSingleton<JobStorage>(_ => CreateStorage(connectionString, options));
+        // The job activator likewise: the default is the process-wide JobActivator.Current, which each host's Hangfire
+        // configuration overwrites when it is first resolved. A server that read it just after another host had set it
+        // made its jobs from that host's services, and from a host already disposed every job failed at once.
+        services.AddSingleton<JobActivator>(provider => new AspNetCoreJobActivator(provider.GetRequiredService<IServiceScopeFactory>()));
         services.AddHangfire((provider, config) =>
         {
             config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
                 .UseSimpleAssemblyNameTypeSerializer()
                 .UseRecommendedSerializerSettings()
-                .UseLogProvider(new HostSafeLogProvider(new Hangfire.AspNetCore.AspNetCoreLogProvider(provider.GetRequiredService<ILoggerFactory>())));
+                .UseLogProvider(new HostSafeLogProvider(new AspNetCoreLogProvider(provider.GetRequiredService<ILoggerFactory>())));
             RetryTransient.Apply();
         });
 

@@ -16,6 +16,29 @@ public static class Seed
         return user;
     }
 
+    /// <summary>A pairwise-only project of <paramref name="taskCount"/> two-response tasks; the benches' workload.</summary>
+    public static async Task<(int ProjectId, Dictionary<long, (int A, int B)> Pairs)> PairwiseProjectAsync(
+        PreferenceStudioDbContext db, int taskCount, int overlap = 2, string slug = "bench")
+    {
+        var project = new Project("Bench " + slug, slug, FeedbackKinds.Pairwise);
+        project.ConfigureAssignment(overlap, TimeSpan.FromMinutes(30), goldRate: 0);
+        db.Projects.Add(project);
+        await db.SaveChangesAsync();
+        var prompts = Enumerable.Range(0, taskCount).Select(i =>
+        {
+            var prompt = new Prompt(project.Id, [new ChatTurn("user", $"Question {i}?")], $"q{i}");
+            prompt.AddResponse($"Answer A to {i}.", "model-a");
+            prompt.AddResponse($"Answer B to {i}.", "model-b");
+            return prompt;
+        }).ToList();
+        db.Prompts.AddRange(prompts);
+        await db.SaveChangesAsync();
+        var tasks = prompts.Select(p => new AnnotationTask(project, p.Id, TaskKind.Pairwise, p.Responses.Select(r => r.Id).ToList())).ToList();
+        db.Tasks.AddRange(tasks);
+        await db.SaveChangesAsync();
+        return (project.Id, tasks.ToDictionary(t => t.Id, t => (t.Responses[0].ResponseId, t.Responses[1].ResponseId)));
+    }
+
     public static async Task<(Project Project, Prompt Prompt, AnnotationTask Task)> PairwiseTaskAsync(PreferenceStudioDbContext db, int overlap = 2, string slug = "p")
     {
         var project = new Project("Project " + slug, slug, FeedbackKinds.Pairwise | FeedbackKinds.Ranking | FeedbackKinds.Span | FeedbackKinds.Principle);

@@ -13,6 +13,7 @@ public static class StatusPages
     {
         // A fresh scope: the re-executed status page must not reuse the failed page's NavigationManager.
         app.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true);
+        app.Use(ApiProblemsAsync);
         app.Use(async (context, next) =>
         {
             if (context.Features.Get<IStatusCodeReExecuteFeature>() is null || HttpMethods.IsGet(context.Request.Method))
@@ -32,5 +33,24 @@ public static class StatusPages
             }
         });
         return app;
+    }
+
+    /// <summary>
+    /// The JSON API answers in its own language: an error without a body (a 405, an unknown /api address) becomes
+    /// problem+json, never the HTML status page.
+    /// </summary>
+    private static async Task ApiProblemsAsync(HttpContext context, RequestDelegate next)
+    {
+        if (!context.Request.Path.StartsWithSegments("/api"))
+        {
+            await next(context);
+            return;
+        }
+        if (context.Features.Get<IStatusCodePagesFeature>() is { } pages)
+            pages.Enabled = false;
+        await next(context);
+        var response = context.Response;
+        if (response.StatusCode >= 400 && !response.HasStarted && response.ContentLength is null && response.ContentType is null)
+            await context.RequestServices.GetRequiredService<IProblemDetailsService>().TryWriteAsync(new ProblemDetailsContext { HttpContext = context });
     }
 }

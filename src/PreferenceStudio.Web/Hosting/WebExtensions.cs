@@ -56,6 +56,7 @@ public static class WebExtensions
         });
 
         services.AddPreferenceStudioPolicies();
+        builder.AddCircuitSecurity().AddAdminPages();
 
         services.AddScoped<Admin.JobsStatusQuery>();
         services.AddScoped<Accounts.AccountService>();

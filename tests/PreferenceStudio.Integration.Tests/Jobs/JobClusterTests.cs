@@ -73,7 +73,8 @@ public class JobClusterTests : WebAppTest
         (await admin.GetStringAsync("/admin/jobs")).ShouldContain("InvalidOperationException: boom");
 
         var next = EnqueueDrill(1);
-        (await JobHistory.WaitForStateAsync(Storage, next, ["Failed", "Succeeded"], TimeSpan.FromSeconds(45))).ShouldBe("Succeeded");
+        await JobHistory.WaitForSuccessAsync(Storage, next, TimeSpan.FromSeconds(45));
+        JobHistory.Result(Storage, next).ShouldNotBeNull().ShouldContain(worker.InstanceId);
     }
 
     [Fact]
@@ -83,7 +84,7 @@ public class JobClusterTests : WebAppTest
 
         var flaky = Jobs.Enqueue<FlakyJob>(JobQueues.Default, j => j.RunAsync(null, CancellationToken.None));
 
-        (await JobHistory.WaitForStateAsync(Storage, flaky, ["Failed", "Succeeded"], TimeSpan.FromSeconds(60))).ShouldBe("Succeeded");
+        await JobHistory.WaitForSuccessAsync(Storage, flaky, TimeSpan.FromSeconds(60));
         JobHistory.ProcessedBy(Storage, flaky).Count.ShouldBe(2);
         JobHistory.States(Storage, flaky).ShouldContain(s => s.StateName == "Scheduled" && s.Reason.Contains("Retry attempt 1"));
     }
@@ -103,6 +104,24 @@ public class JobClusterTests : WebAppTest
     }
 
     [Fact]
+    public async Task WorkerStart_AnotherHostSetUpHangfireInTheProcessMeanwhile_RunsItsJobsOnItsOwnServices()
+    {
+        // Hangfire keeps one job activator per process (JobActivator.Current), set by each host's AddHangfire when that
+        // host's Hangfire configuration is first resolved. A starting server that read it after another host in the
+        // process had set it ran its jobs on that host's services, and on a disposed host every job failed at once.
+        await using var worker = WorkerNode.Build(Database.ConnectionString);
+        worker.Services.GetRequiredService<IGlobalConfiguration>();
+        await using (var other = WorkerNode.Build(Database.ConnectionString))
+            other.Services.GetRequiredService<IGlobalConfiguration>();
+        await worker.StartAsync();
+
+        var drill = EnqueueDrill(1);
+
+        await JobHistory.WaitForSuccessAsync(Storage, drill, TimeSpan.FromSeconds(45));
+        JobHistory.Result(Storage, drill).ShouldNotBeNull().ShouldContain(worker.InstanceId);
+    }
+
+    [Fact]
     public async Task WorkerProcessKilledMidJob_AnotherWorkerRunning_TakesTheJobOverAfterTheInvisibilityTimeout()
     {
         var invisibility = TimeSpan.FromSeconds(8);
@@ -115,10 +134,12 @@ public class JobClusterTests : WebAppTest
         await using var survivor = await WorkerNode.StartAsync(Database.ConnectionString, invisibility: invisibility);
         var took = await WaitForAsync(_ => Task.FromResult(JobHistory.ProcessedBy(Storage, drill) is [_, var server, ..] ? server : null), "another worker taking the drill over");
         var delay = killedAt.Elapsed;
-        (await JobHistory.WaitForStateAsync(Storage, drill, ["Failed", "Succeeded"], TimeSpan.FromSeconds(45))).ShouldBe("Succeeded");
+        await JobHistory.WaitForSuccessAsync(Storage, drill, TimeSpan.FromSeconds(45));
 
         doomedServer.ShouldNotStartWith(survivor.InstanceId);
         took.ShouldStartWith(survivor.InstanceId);
+        // Run by the survivor's own services (the drill names its node), not by another host's in this process.
+        JobHistory.Result(Storage, drill).ShouldNotBeNull().ShouldContain(survivor.InstanceId);
         JobHistory.ProcessedBy(Storage, drill).Count.ShouldBe(2);
         // Taken over once the dead worker's hold ran out (plus a poll or two), not after Hangfire's default 30 minutes.
         delay.ShouldBeLessThan(invisibility * 3);
@@ -134,8 +155,9 @@ public class JobClusterTests : WebAppTest
         await WaitForAsync(_ => Task.FromResult(JobHistory.ProcessedBy(Storage, drill) is [var server, ..] ? server : null), "the first worker taking the drill");
         await using var second = await WorkerNode.StartAsync(Database.ConnectionString, invisibility: invisibility);
 
-        (await JobHistory.WaitForStateAsync(Storage, drill, ["Failed", "Succeeded"], TimeSpan.FromSeconds(60))).ShouldBe("Succeeded");
+        await JobHistory.WaitForSuccessAsync(Storage, drill, TimeSpan.FromSeconds(60));
 
         JobHistory.ProcessedBy(Storage, drill).ShouldHaveSingleItem().ShouldStartWith(first.InstanceId);
+        JobHistory.Result(Storage, drill).ShouldNotBeNull().ShouldContain(first.InstanceId);
     }
 }

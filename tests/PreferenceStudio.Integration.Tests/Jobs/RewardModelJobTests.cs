@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -79,8 +80,31 @@ public class RewardModelJobTests : WebAppTest
     }
 
     private Task<TrainingRun> WaitForRunAsync(long id, RunState[] states, TimeSpan? patience = null) =>
-        WaitForAsync(db => db.TrainingRuns.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id && states.Contains(r.State)),
-            $"run {id} in {string.Join("/", states)}", patience);
+        WaitForRunAsync(id, r => states.Contains(r.State), $"run {id} in {string.Join("/", states)}", patience);
+
+    private async Task<TrainingRun> WaitForRunAsync(long id, Expression<Func<TrainingRun, bool>> condition, string what, TimeSpan? patience = null)
+    {
+        try
+        {
+            return await WaitForAsync(db => db.TrainingRuns.AsNoTracking().Where(r => r.Id == id).Where(condition).FirstOrDefaultAsync(), what, patience);
+        }
+        catch (TimeoutException timeout)
+        {
+            throw new TimeoutException($"{timeout.Message}\n{await DescribeRunAsync(id)}", timeout);
+        }
+    }
+
+    /// <summary>
+    /// Where the run stands and its job's Hangfire history: a job that failed before its own code ran (activating it,
+    /// say) leaves the run as it was, and only Hangfire knows why.
+    /// </summary>
+    private async Task<string> DescribeRunAsync(long id)
+    {
+        await using var db = Database.CreateContext();
+        var run = await db.TrainingRuns.AsNoTracking().SingleAsync(r => r.Id == id);
+        var job = run.JobId is null ? "  (no job)" : JobHistory.Describe(Storage, run.JobId);
+        return $"Run {id} is {run.State} at step {run.Step} of {run.TotalSteps} on {run.Node ?? "no node"}{(run.Error is null ? "" : $", error: {run.Error}")}; its job's history:\n{job}";
+    }
 
     [Fact]
     public async Task LaunchRewardModel_WorkerRunning_TrainsRecordsEveryStepAndRegistersTheModel()
@@ -168,7 +192,8 @@ public class RewardModelJobTests : WebAppTest
         // Long enough that the doomed node is still training when it is killed, just past its first checkpoint.
         const int saveSteps = 2;
         var launched = await LaunchAsync(Quick with { Trainer = Quick.Trainer with { Epochs = 50 }, SaveSteps = saveSteps });
-        var started = await WaitForAsync(db => db.TrainingRuns.AsNoTracking().FirstOrDefaultAsync(r => r.Id == launched.Id && r.Step > saveSteps), "a step past the first checkpoint on the doomed node");
+        // Generous too: the doomed node is a fresh process that loads libtorch and the base model before its first step.
+        var started = await WaitForRunAsync(launched.Id, r => r.Step > saveSteps, "a step past the first checkpoint on the doomed node", TimeSpan.FromMinutes(3));
         doomed.Kill();
         var killedAt = DateTimeOffset.UtcNow;
 

@@ -33,6 +33,14 @@ internal sealed class WorkerNode : IAsyncDisposable
 
     public static async Task<WorkerNode> StartAsync(string connectionString, string? storageRoot = null, string? queues = null, TimeSpan? invisibility = null)
     {
+        var node = Build(connectionString, storageRoot, queues, invisibility);
+        await node._host.StartAsync();
+        return node;
+    }
+
+    /// <summary>The node's host, built but not started: a test can act on its services before its server runs.</summary>
+    public static WorkerNode Build(string connectionString, string? storageRoot = null, string? queues = null, TimeSpan? invisibility = null)
+    {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Development" });
         var settings = new Dictionary<string, string?>
         {
@@ -46,9 +54,12 @@ internal sealed class WorkerNode : IAsyncDisposable
         builder.AddPreferenceStudioData();
         builder.AddPreferenceStudioJobs(executeByDefault: true);
         var host = builder.Build();
-        await host.StartAsync();
         return new WorkerNode(host, host.Services.GetRequiredService<JobNode>().Name);
     }
+
+    public IServiceProvider Services => _host.Services;
+
+    public Task StartAsync() => _host.StartAsync();
 
     public async ValueTask DisposeAsync()
     {

@@ -76,6 +76,20 @@ public sealed class EdgeTests : WebAppTest
         (await response.Content.ReadAsStringAsync()).ShouldContain("Not allowed here");
     }
 
+    [Theory]
+    [InlineData("DELETE", "/api/admin/jobs", HttpStatusCode.MethodNotAllowed)]
+    [InlineData("GET", "/api/no-such-thing", HttpStatusCode.NotFound)]
+    public async Task ApiAddress_EmptyBodiedError_AnswersProblemJsonNotAPage(string method, string path, HttpStatusCode status)
+    {
+        var client = await SignedInAsync(Roles.Admin);
+
+        var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+
+        response.StatusCode.ShouldBe(status);
+        response.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json");
+        (await response.Content.ReadAsStringAsync()).ShouldContain($"\"status\":{(int)status}");
+    }
+
     [Fact]
     public async Task AccessDeniedPath_SignedIn_ShowsAnAccessDeniedPage()
     {

@@ -69,23 +69,21 @@ public sealed class SignInTests : WebAppTest
     }
 
     [Fact]
-    public async Task Unlock_OnTheUsersPage_LetsALockedOutAnnotatorSignInAndClearsTheFailures()
+    public async Task Unlock_ByAnAdmin_LetsALockedOutAnnotatorSignInAndClearsTheFailures()
     {
         var annotator = Account(Roles.Annotator);
-        string id;
+        string id, adminId;
         await using (var db = Database.CreateContext())
         {
             var user = await db.Users.SingleAsync(u => u.Email == annotator.Email);
             (user.LockoutEnd, user.AccessFailedCount, id) = (DateTimeOffset.UtcNow.AddMinutes(15), Defaults.LockoutAfterFailures - 1, user.Id);
+            adminId = await db.Users.Where(u => u.Email == Account(Roles.Admin).Email).Select(u => u.Id).SingleAsync();
             await db.SaveChangesAsync();
         }
-        var admin = await SignedInAsync(Roles.Admin);
-        var page = new HtmlParser().ParseDocument(await admin.GetStringAsync("/admin/users"));
-        var form = page.QuerySelector($"form input[name=_handler][value='lock-{id}']")!.Closest("form")!;
-        form.TextContent.ShouldContain("Unlock");
-        var fields = form.QuerySelectorAll("input[type=hidden]").ToDictionary(i => i.GetAttribute("name")!, i => i.GetAttribute("value") ?? "");
 
-        (await admin.PostAsync("/admin/users", new FormUrlEncodedContent(fields))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        // What the accounts page's Unlock button calls (the page itself is driven in the browser by AdminUsersTests).
+        await using (var scope = App.Services.CreateAsyncScope())
+            (await scope.ServiceProvider.GetRequiredService<PreferenceStudio.Web.Accounts.AccountService>().SetLockedAsync(id, false, adminId)).ShouldBeNull();
 
         (await App.CreateBrowser().SignInAsync(annotator.Email, annotator.Password)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
         await using var check = Database.CreateContext();
