@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using PreferenceStudio.Core.Training;
 using PreferenceStudio.Data;
-using PreferenceStudio.Web.Components.Pages.Projects;
 using PreferenceStudio.Web.Hosting;
 
 namespace PreferenceStudio.Web.Endpoints;
@@ -13,15 +12,8 @@ public static class ExportEndpoints
     {
         var research = app.MapGroup("").RequireAuthorization(Policies.Research);
         research.MapGet("/exports/{id:long}/file", DownloadAsync);
-        research.MapGet("/projects/{slug}/exports", async (string slug, PreferenceStudioDbContext db, CancellationToken ct) =>
-            new RazorComponentResult<ExportList>(new { Exports = await RecentAsync(db, slug, ct) }));
         return app;
     }
-
-    public static Task<List<DatasetExport>> RecentAsync(PreferenceStudioDbContext db, string slug, CancellationToken ct) =>
-        db.DatasetExports.AsNoTracking()
-            .Where(e => db.Projects.Any(p => p.Id == e.ProjectId && p.Slug == slug))
-            .OrderByDescending(e => e.Id).Take(20).ToListAsync(ct);
 
     private static async Task<Results<PhysicalFileHttpResult, NotFound<string>>> DownloadAsync(long id, PreferenceStudioDbContext db, CancellationToken ct)
     {

@@ -7,6 +7,7 @@ using PreferenceStudio.Annotating;
 using PreferenceStudio.Web.Annotating;
 using PreferenceStudio.Web.Components;
 using PreferenceStudio.Web.Endpoints;
+using PreferenceStudio.Web.Projects;
 using PreferenceStudio.Web.Security;
 using PreferenceStudio.Web.Training;
 
@@ -66,6 +67,7 @@ public static class WebExtensions
         services.AddTrainingPages();
         services.AddScoped<Seeding.DemoSeeder>();
         services.AddAnnotation();
+        services.AddProjectPages();
         services.AddScoped<Components.ScopedOperations>();
         services.AddSingleton<GuidelinesRenderer>();
         return builder;

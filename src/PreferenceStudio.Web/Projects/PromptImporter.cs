@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using PreferenceStudio.Core.Import;
@@ -8,10 +9,13 @@ using PreferenceStudio.Data;
 
 namespace PreferenceStudio.Web.Projects;
 
-public sealed record ImportResult(int Prompts, int Responses, int Tasks, IReadOnlyList<string> SkippedIds, IReadOnlyList<string> Errors)
+public sealed record ImportResult(int Prompts, int Responses, int Tasks, IReadOnlyList<string> SkippedIds, IReadOnlyList<ImportError> Errors)
 {
     public bool Succeeded => Errors.Count == 0;
-    public static ImportResult Failed(IEnumerable<string> errors) => new(0, 0, 0, [], errors.ToList());
+    public static ImportResult Failed(IEnumerable<ImportError> errors) => new(0, 0, 0, [], errors.ToList());
+
+    /// <summary>A refusal of the whole file rather than of one of its lines (line 0: no line).</summary>
+    public static ImportResult Refused(string message) => Failed([new ImportError(0, "", message)]);
 }
 
 /// <summary>
@@ -19,13 +23,20 @@ public sealed record ImportResult(int Prompts, int Responses, int Tasks, IReadOn
 /// transaction or nothing. Prompts whose id the project already has are skipped, so a file can be imported again
 /// after it was extended.
 /// </summary>
-public sealed class PromptImporter(PreferenceStudioDbContext db)
+public sealed class PromptImporter(ResearchGate gate, IServiceScopeFactory scopes)
 {
-    public async Task<ImportResult> ImportAsync(Project project, Stream file, CancellationToken cancellationToken)
+    public async Task<ImportResult> ImportAsync(ClaimsPrincipal user, int projectId, Stream file, CancellationToken cancellationToken)
     {
+        await gate.RequireAsync(user, cancellationToken);
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PreferenceStudioDbContext>();
+        var project = await db.Projects.AsNoTracking().SingleOrDefaultAsync(p => p.Id == projectId, cancellationToken);
+        if (project is null)
+            return ImportResult.Refused($"There is no project {projectId} (any more).");
+
         var (parsed, errors) = PromptFileParser.Parse(file, project);
         if (errors.Count > 0)
-            return ImportResult.Failed(errors.Select(e => e.ToString()));
+            return ImportResult.Failed(errors);
 
         var ids = parsed.Select(p => p.ExternalId).ToList();
         var existing = (await db.Prompts.Where(p => p.ProjectId == project.Id && ids.Contains(p.ExternalId!))
@@ -47,8 +58,7 @@ public sealed class PromptImporter(PreferenceStudioDbContext db)
         }
         catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
-            db.ChangeTracker.Clear();
-            return ImportResult.Failed(["Another import added some of these prompts at the same moment; nothing from this file was stored. Import it again: what is there already is skipped."]);
+            return ImportResult.Refused("Another import added some of these prompts at the same moment; nothing from this file was stored. Import it again: what is there already is skipped.");
         }
     }
 

@@ -9,4 +9,7 @@ public sealed record AnnotatorQuality(string Name, int Labels, double MedianSeco
 
 public sealed record DailyCount(DateOnly Day, int Labels);
 
-public sealed record ProjectQuality(IReadOnlyList<KindAgreement> Kinds, IReadOnlyList<AnnotatorQuality> Annotators, IReadOnlyList<DailyCount> LabelsPerDay);
+public sealed record KindLabels(string Kind, int Labels);
+
+public sealed record ProjectQuality(
+    IReadOnlyList<KindAgreement> Kinds, IReadOnlyList<AnnotatorQuality> Annotators, IReadOnlyList<DailyCount> LabelsPerDay, IReadOnlyList<KindLabels> LabelsByKind);

@@ -1,8 +1,10 @@
+using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using PreferenceStudio.Core.Annotations;
 using Label = PreferenceStudio.Core.Annotations.Annotation;
 using PreferenceStudio.Core.Quality;
 using PreferenceStudio.Data;
+using PreferenceStudio.Web.Projects;
 
 namespace PreferenceStudio.Web.Quality;
 
@@ -10,12 +12,15 @@ namespace PreferenceStudio.Web.Quality;
 /// Agreement and throughput of a project's current labels: Krippendorff's alpha per kind, how often each annotator
 /// agrees with the others on which response of a pair is better, and labels per day.
 /// </summary>
-public sealed class ProjectQualityQuery(PreferenceStudioDbContext db, TimeProvider clock)
+public sealed class ProjectQualityQuery(ResearchGate gate, IServiceScopeFactory scopes, TimeProvider clock)
 {
     public const int Days = 30;
 
-    public async Task<ProjectQuality> GetAsync(int projectId, CancellationToken cancellationToken)
+    public async Task<ProjectQuality> GetAsync(ClaimsPrincipal user, int projectId, CancellationToken cancellationToken)
     {
+        await gate.RequireAsync(user, cancellationToken);
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PreferenceStudioDbContext>();
         IQueryable<T> Current<T>() where T : Label =>
             db.Set<T>().AsNoTracking().Where(a => a.SupersededAt == null && db.Tasks.Any(t => t.Id == a.TaskId && t.ProjectId == projectId));
 
@@ -58,7 +63,11 @@ public sealed class ProjectQualityQuery(PreferenceStudioDbContext db, TimeProvid
         var perDay = Enumerable.Range(0, Days).Select(i => today.AddDays(i - Days + 1))
             .Select(day => new DailyCount(day, counts.GetValueOrDefault(day))).ToList();
 
-        return new ProjectQuality(kinds, annotators, perDay);
+        var byKind = new List<KindLabels>
+        {
+            new("Pairwise", pairwise.Count), new("Ranking", rankings.Count), new("Span", spans.Count), new("Principle", principles.Count),
+        };
+        return new ProjectQuality(kinds, annotators, perDay, byKind);
     }
 
     private static List<double> Values(IEnumerable<double> values) => values.ToList();

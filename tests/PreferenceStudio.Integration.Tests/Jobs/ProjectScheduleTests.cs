@@ -1,5 +1,4 @@
-using System.Net;
-using AngleSharp.Html.Parser;
+using System.Security.Claims;
 using Hangfire;
 using Hangfire.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -8,11 +7,12 @@ using PreferenceStudio.Core.Training;
 using PreferenceStudio.Integration.Tests.Web;
 using PreferenceStudio.Jobs;
 using PreferenceStudio.Jobs.Training;
+using PreferenceStudio.Web.Projects;
 using PreferenceStudio.Web.Seeding;
 
 namespace PreferenceStudio.Integration.Tests.Jobs;
 
-/// <summary>A researcher sets, changes and removes a project's retrain schedule on its page; the recurring job follows and fires.</summary>
+/// <summary>A researcher sets, changes and removes a project's retrain schedule (the use case its page runs); the recurring job follows and fires.</summary>
 public class ProjectScheduleTests : WebAppTest
 {
     private JobStorage Storage => App.Services.GetRequiredService<JobStorage>();
@@ -30,16 +30,14 @@ public class ProjectScheduleTests : WebAppTest
         _projectId = (await db.Projects.SingleAsync(p => p.Slug == DemoSeeder.ProjectSlug)).Id;
     }
 
-    private async Task<string> PostScheduleAsync(HttpClient client, string cron, int? baseModel = null)
+    /// <summary>The save the project page's schedule form runs, as the signed-in researcher.</summary>
+    private async Task<IReadOnlyList<string>> SaveScheduleAsync(string cron, int? baseModel = null, string role = "Researcher")
     {
-        var page = new HtmlParser().ParseDocument(await client.GetStringAsync($"/projects/{DemoSeeder.ProjectSlug}"));
-        var fields = page.QuerySelector("[data-testid=retrain-form]")!.QuerySelectorAll("input[type=hidden]")
-            .ToDictionary(i => i.GetAttribute("name")!, i => i.GetAttribute("value") ?? "");
-        fields[ProjectSchedules.CronField] = cron;
-        fields[ProjectSchedules.BaseModelField] = (baseModel ?? _baseModelId).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var response = await client.PostAsync($"/projects/{DemoSeeder.ProjectSlug}", new FormUrlEncodedContent(fields));
-        response.StatusCode.ShouldBe(HttpStatusCode.OK);
-        return await response.Content.ReadAsStringAsync();
+        await using var scope = App.Services.CreateAsyncScope();
+        await using var db = Database.CreateContext();
+        var account = await db.Users.SingleAsync(u => u.Email == Account(role).Email);
+        var user = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, account.Id), new Claim(ClaimTypes.Role, role)], "Identity.Application"));
+        return await scope.ServiceProvider.GetRequiredService<RetrainScheduler>().SaveAsync(user, _projectId, cron, baseModel ?? _baseModelId, CancellationToken.None);
     }
 
     private RecurringJobDto? Recurring()
@@ -57,17 +55,15 @@ public class ProjectScheduleTests : WebAppTest
     [Fact]
     public async Task SaveSchedule_SetChangedThenCleared_CreatesUpdatesAndRemovesTheRecurringJob()
     {
-        var researcher = await SignedInAsync("Researcher");
-
-        (await PostScheduleAsync(researcher, "0 3 * * *")).ShouldContain("Retraining on 0 3 * * * (UTC).");
+        (await SaveScheduleAsync("0 3 * * *")).ShouldBeEmpty();
         Recurring().ShouldNotBeNull().Cron.ShouldBe("0 3 * * *");
         Recurring()!.Queue.ShouldBe(JobQueues.Default);
         (await StoredCronAsync()).ShouldBe("0 3 * * *");
 
-        await PostScheduleAsync(researcher, "30 */6 * * 1-5");
+        (await SaveScheduleAsync("30 */6 * * 1-5")).ShouldBeEmpty();
         Recurring().ShouldNotBeNull().Cron.ShouldBe("30 */6 * * 1-5");
 
-        (await PostScheduleAsync(researcher, "")).ShouldContain("The schedule is removed.");
+        (await SaveScheduleAsync("")).ShouldBeEmpty();
         Recurring().ShouldBeNull();
         (await StoredCronAsync()).ShouldBeNull();
     }
@@ -77,12 +73,11 @@ public class ProjectScheduleTests : WebAppTest
     [InlineData("61 * * * *", "retrain_schedule: '61 * * * *' is not a cron expression")]
     public async Task SaveSchedule_BadCron_NamesTheFieldAndChangesNothing(string cron, string error)
     {
-        var researcher = await SignedInAsync("Researcher");
-        await PostScheduleAsync(researcher, "0 3 * * *");
+        await SaveScheduleAsync("0 3 * * *");
 
-        var html = new HtmlParser().ParseDocument(await PostScheduleAsync(researcher, cron));
+        var errors = await SaveScheduleAsync(cron);
 
-        html.QuerySelector("[data-testid=retrain-errors]").ShouldNotBeNull().TextContent.ShouldContain(error);
+        errors.ShouldContain(e => e.StartsWith(error, StringComparison.Ordinal), string.Join("\n", errors));
         (await StoredCronAsync()).ShouldBe("0 3 * * *");
         Recurring()!.Cron.ShouldBe("0 3 * * *");
     }
@@ -90,11 +85,18 @@ public class ProjectScheduleTests : WebAppTest
     [Fact]
     public async Task SaveSchedule_UnknownBaseModel_NamesTheFieldAndCreatesNoJob()
     {
-        var researcher = await SignedInAsync("Researcher");
+        var errors = await SaveScheduleAsync("0 3 * * *", baseModel: 9999);
 
-        var html = new HtmlParser().ParseDocument(await PostScheduleAsync(researcher, "0 3 * * *", baseModel: 9999));
+        errors.ShouldBe(["retrain_base_model: there is no base model version 9999"]);
 
-        html.QuerySelector("[data-testid=retrain-errors]").ShouldNotBeNull().TextContent.ShouldContain("retrain_base_model: there is no base model version 9999");
+        Recurring().ShouldBeNull();
+        (await StoredCronAsync()).ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task SaveSchedule_Annotator_IsRefusedAndCreatesNoJob()
+    {
+        await Should.ThrowAsync<AccessRefusedException>(() => SaveScheduleAsync("0 3 * * *", role: "Annotator"));
 
         Recurring().ShouldBeNull();
         (await StoredCronAsync()).ShouldBeNull();
@@ -104,9 +106,7 @@ public class ProjectScheduleTests : WebAppTest
     public async Task Schedule_EverySecond_FiresAndLaunchesOneRunAtATime()
     {
         await using var worker = await WorkerNode.StartAsync(Database.ConnectionString, queues: JobQueues.Default);
-        var researcher = await SignedInAsync("Researcher");
-
-        await PostScheduleAsync(researcher, "* * * * * *");
+        (await SaveScheduleAsync("* * * * * *")).ShouldBeEmpty();
 
         // Fired by Hangfire's recurring scheduler, not by hand: a run appears, launched by the schedule. Generous: ./test
         // runs the test projects side by side on two cores, and the worker's server starts slowly then.
@@ -121,7 +121,7 @@ public class ProjectScheduleTests : WebAppTest
         Storage.GetMonitoringApi().SucceededJobs(0, 20)
             .ShouldContain(j => j.Value.Result != null && j.Value.Result.ToString()!.Contains("skipped: run", StringComparison.Ordinal));
 
-        await PostScheduleAsync(researcher, "");
+        await SaveScheduleAsync("");
         Recurring().ShouldBeNull();
     }
 }

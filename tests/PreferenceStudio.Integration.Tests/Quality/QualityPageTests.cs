@@ -41,7 +41,8 @@ public class QualityPageTests : WebAppTest
         html.ShouldContain("data-testid=\"alpha-Pairwise\">0.941<");
         html.ShouldContain("100% of 2");
         html.ShouldContain("not enough overlapping labels");
-        html.ShouldContain("\"series\":[{\"label\":\"labels\"");
+        html.ShouldContain("data-testid=\"labels-per-day\"");
+        html.ShouldContain("4 label(s) in these days.");
     }
 
     [Fact]

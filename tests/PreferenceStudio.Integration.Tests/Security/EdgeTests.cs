@@ -1,15 +1,18 @@
 using System.Net;
+using System.Security.Claims;
 using System.Text;
 using AngleSharp.Html.Parser;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using PreferenceStudio.Core.Accounts;
 using PreferenceStudio.Integration.Tests.Web;
+using PreferenceStudio.Web.Projects;
 using PreferenceStudio.Web.Seeding;
 
 namespace PreferenceStudio.Integration.Tests.Security;
 
-/// <summary>The headers every response carries, and the statuses the edge answers (status pages, NUL in forms, imports).</summary>
+/// <summary>The headers every response carries, and the statuses the edge answers (status pages, NUL in forms and imports).</summary>
 public sealed class EdgeTests : WebAppTest
 {
     [Theory]
@@ -67,7 +70,7 @@ public sealed class EdgeTests : WebAppTest
     {
         var client = await SignedInAsync(Roles.Researcher);
 
-        var response = await client.PostAsync($"/projects/{DemoSeeder.ProjectSlug}/exports", new FormUrlEncodedContent(new Dictionary<string, string>()));
+        var response = await client.PostAsync("/exports/1/file", new FormUrlEncodedContent(new Dictionary<string, string>()));
 
         response.StatusCode.ShouldBe(HttpStatusCode.MethodNotAllowed);
         (await response.Content.ReadAsStringAsync()).ShouldContain("Not allowed here");
@@ -111,26 +114,6 @@ public sealed class EdgeTests : WebAppTest
         message.ShouldContain("NUL");
     }
 
-    [Fact]
-    public async Task NewProject_NulInGuidelines_Returns400NamingTheFieldAndStoresNoProject()
-    {
-        var client = await SignedInAsync(Roles.Researcher);
-        var page = new HtmlParser().ParseDocument(await client.GetStringAsync("/projects/new"));
-        var form = page.QuerySelector("input[name=_handler][value=new-project]")!.Closest("form")!;
-        var fields = form.QuerySelectorAll("input[type=hidden]").ToDictionary(i => i.GetAttribute("name")!, i => i.GetAttribute("value") ?? "");
-        fields["Form.Name"] = "NUL project";
-        fields["Form.Slug"] = "nul-project";
-        fields["Form.Guidelines"] = "Read\0me";
-
-        var response = await client.PostAsync("/projects/new", new FormUrlEncodedContent(fields));
-
-        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-        var message = new HtmlParser().ParseDocument(await response.Content.ReadAsStringAsync()).QuerySelector("[data-testid=status-message]")!.TextContent;
-        message.ShouldContain("'Form.Guidelines'");
-        await using var db = Database.CreateContext();
-        (await db.Projects.AnyAsync(p => p.Slug == "nul-project")).ShouldBeFalse();
-    }
-
     public static TheoryData<string, string> BadImportLines => new()
     {
         { """{"id": "a", "prompt": "Why\u0000?", "responses": [{"text": "A", "model": "m"}, {"text": "B", "model": "m"}]}""", "line 2, prompt: contains a NUL" },
@@ -171,19 +154,18 @@ public sealed class EdgeTests : WebAppTest
     private static string GoodLine(string id) =>
         $$"""{"id": "{{id}}", "prompt": "Why?", "responses": [{"text": "A", "model": "m"}, {"text": "B", "model": "m"}]}""";
 
+    /// <summary>The import as the project page's upload runs it: the researcher's claims, the file's bytes as the browser sent them.</summary>
     private async Task<List<string>> ImportAsync(byte[] file)
     {
-        var client = await SignedInAsync(Roles.Researcher);
-        var page = new HtmlParser().ParseDocument(await client.GetStringAsync($"/projects/{DemoSeeder.ProjectSlug}"));
-        var form = page.QuerySelector("form[enctype='multipart/form-data']")!;
-        using var body = new MultipartFormDataContent();
-        foreach (var hidden in form.QuerySelectorAll("input[type=hidden]"))
-            body.Add(new StringContent(hidden.GetAttribute("value") ?? ""), hidden.GetAttribute("name")!);
-        body.Add(new ByteArrayContent(file), "file", "prompts.jsonl");
-        var response = await client.PostAsync($"/projects/{DemoSeeder.ProjectSlug}", body);
-        response.StatusCode.ShouldBe(HttpStatusCode.OK);
-        var result = new HtmlParser().ParseDocument(await response.Content.ReadAsStringAsync());
-        return result.QuerySelectorAll("[data-testid=import-errors] li").Select(li => li.TextContent.Trim()).ToList();
+        await using var scope = App.Services.CreateAsyncScope();
+        var importer = scope.ServiceProvider.GetRequiredService<PromptImporter>();
+        await using var db = Database.CreateContext();
+        var researcher = await db.Users.SingleAsync(u => u.Email == Account(Roles.Researcher).Email);
+        var projectId = await db.Projects.Where(p => p.Slug == DemoSeeder.ProjectSlug).Select(p => p.Id).SingleAsync();
+        var user = new ClaimsPrincipal(new ClaimsIdentity(
+            [new Claim(ClaimTypes.NameIdentifier, researcher.Id), new Claim(ClaimTypes.Role, Roles.Researcher)], "Identity.Application"));
+        var result = await importer.ImportAsync(user, projectId, new MemoryStream(file), CancellationToken.None);
+        return result.Errors.Select(e => e.ToString()).ToList();
     }
 
     private async Task AssertNothingImportedAsync()

@@ -1,0 +1,38 @@
+using Microsoft.Playwright;
+
+namespace PreferenceStudio.E2E;
+
+/// <summary>What the project, quality and home tests share: waiting for the circuit, uploading, screenshots for the README.</summary>
+internal static class ProjectsPage
+{
+    /// <summary>Opens a page and waits until it runs over a live circuit (before that, clicks reach no handler).</summary>
+    public static async Task OpenAsync(this IPage page, string path)
+    {
+        await page.GotoAsync(path);
+        await page.Locator("[data-interactive=true]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+    }
+
+    /// <summary>The MudBlazor input control around a field, where its validation message shows.</summary>
+    public static ILocator FieldControl(this IPage page, string testId) =>
+        page.Locator(".mud-input-control").Filter(new() { Has = page.GetByTestId(testId) });
+
+    public static async Task<string> WriteTempFileAsync(string content)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"ps-import-{Guid.NewGuid():N}.jsonl");
+        await File.WriteAllTextAsync(path, content);
+        return path;
+    }
+
+    public static Task UploadAsync(this IPage page, string path) =>
+        page.Locator("[data-testid=import-panel] input[type=file]").SetInputFilesAsync(path);
+
+    /// <summary>A README screenshot, written into docs/screenshots only when PS_SCREENSHOTS=1 (so test runs leave the tree alone).</summary>
+    public static async Task ReadmeScreenshotAsync(this IPage page, string name)
+    {
+        if (Environment.GetEnvironmentVariable("PS_SCREENSHOTS") != "1")
+            return;
+        var dir = Path.Combine(AppServer.RepoRoot, "docs", "screenshots");
+        Directory.CreateDirectory(dir);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(dir, name + ".png"), FullPage = true });
+    }
+}

@@ -1,0 +1,34 @@
+using PreferenceStudio.Core.Projects;
+using PreferenceStudio.Web.Components.Pages.Projects;
+using PreferenceStudio.Web.Projects;
+
+namespace PreferenceStudio.Web.Tests.Projects;
+
+public class KindChipsTests : ComponentTest, IAsyncLifetime
+{
+    // MudChip's key interceptor may only be disposed asynchronously, which xunit's synchronous Dispose cannot do.
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    async Task IAsyncLifetime.DisposeAsync() => await base.DisposeAsync();
+
+    [Fact]
+    public void KindChips_AllFourKinds_ShowsEachByNameWithItsCountNeverTheFlagsNumber()
+    {
+        var all = FeedbackKinds.Pairwise | FeedbackKinds.Ranking | FeedbackKinds.Span | FeedbackKinds.Principle;
+        var kinds = FeedbackKindNames.WithCounts(all, [new KindCount(TaskKind.Span, 7), new KindCount(TaskKind.Pairwise, 3)]);
+
+        var chips = Render<KindChips>(p => p.Add(c => c.Kinds, kinds));
+
+        chips.FindAll("[data-testid^=kind-]").Select(c => c.TextContent.Trim())
+            .ShouldBe(["Pairwise · 3", "Ranking · 0", "Span · 7", "Principle · 0"]);
+        chips.Markup.ShouldNotContain(((int)all).ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void WithCounts_TasksOfAKindNoLongerCollected_StillListsThem()
+    {
+        var kinds = FeedbackKindNames.WithCounts(FeedbackKinds.Pairwise, [new KindCount(TaskKind.Ranking, 2)]);
+
+        kinds.ShouldBe([new KindCount(TaskKind.Pairwise, 0), new KindCount(TaskKind.Ranking, 2)]);
+    }
+}
