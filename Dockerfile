@@ -8,11 +8,9 @@ ARG DOTNET_VERSION=10.0
 
 FROM mcr.microsoft.com/dotnet/sdk:${DOTNET_VERSION} AS build
 ARG TORCH_BACKEND=cpu
-RUN apt-get update && apt-get install -y --no-install-recommends nodejs npm && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
-RUN bash -c 'source scripts/lib.sh && ensure_web_assets' \
-    && dotnet publish src/PreferenceStudio.Web -c Release -p:TorchBackend=${TORCH_BACKEND} -o /out/web \
+RUN dotnet publish src/PreferenceStudio.Web -c Release -p:TorchBackend=${TORCH_BACKEND} -o /out/web \
     && dotnet publish src/PreferenceStudio.Worker -c Release -p:TorchBackend=${TORCH_BACKEND} -o /out/worker
 
 FROM mcr.microsoft.com/dotnet/aspnet:${DOTNET_VERSION} AS runtime-base

@@ -18,8 +18,6 @@ ensure_debian_packages() {
   for p in "${DEBIAN_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
-  # Tools that may come from elsewhere than Debian (a Node.js install brings its own npm): needed as commands.
-  command -v npm >/dev/null || missing+=(nodejs npm)
   # libtorch comes with TorchSharp from NuGet. Where the system libstdc++ is older than GCC 13's (Debian 12), the build
   # patches TorchSharp's library with patchelf and a tiny shim built by g++ (scripts/torchsharp-compat.sh).
   # --needed exits 1 only when the step is known to be unneeded; an error (2) installs the tools to be safe.
@@ -34,23 +32,6 @@ ensure_debian_packages() {
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   fi
   command -v dotnet >/dev/null || die "The .NET 10 SDK is needed (https://dotnet.microsoft.com/download): dotnet is not on PATH."
-}
-
-ensure_web_assets() {
-  cd "$ROOT"
-  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then
-    log "Installing browser assets with npm"
-    npm ci --no-audit --no-fund --loglevel=error
-    touch node_modules
-  fi
-  # Third-party assets are served from wwwroot/lib, copied (never committed) from node_modules.
-  local lib="$ROOT/wwwroot/lib"
-  mkdir -p "$lib/bootstrap" "$lib/htmx" "$lib/sortablejs" "$lib/uplot"
-  cp -u node_modules/bootstrap/dist/css/bootstrap.min.css "$lib/bootstrap/"
-  cp -u node_modules/bootstrap/dist/js/bootstrap.bundle.min.js "$lib/bootstrap/"
-  cp -u node_modules/htmx.org/dist/htmx.min.js "$lib/htmx/"
-  cp -u node_modules/sortablejs/Sortable.min.js "$lib/sortablejs/"
-  cp -u node_modules/uplot/dist/uPlot.iife.min.js node_modules/uplot/dist/uPlot.min.css "$lib/uplot/"
 }
 
 build_solution() {

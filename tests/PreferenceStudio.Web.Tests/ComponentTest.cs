@@ -12,7 +12,7 @@ namespace PreferenceStudio.Web.Tests;
 /// A bUnit context with MudBlazor's services and the app's own authorization policies (not a fake authorizer), so a
 /// component's role checks are the ones the app runs.
 /// </summary>
-public abstract class ComponentTest : BunitContext
+public abstract class ComponentTest : BunitContext, IAsyncLifetime
 {
     protected ComponentTest()
     {
@@ -25,6 +25,11 @@ public abstract class ComponentTest : BunitContext
         Services.AddCascadingAuthenticationState();
         SignInAs(null);
     }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // MudBlazor's services (its key interceptor) may only be disposed asynchronously; xunit's Dispose is synchronous.
+    async Task IAsyncLifetime.DisposeAsync() => await base.DisposeAsync();
 
     /// <summary>Signs in a user with the given role, or signs out when the role is null.</summary>
     protected void SignInAs(string? role)

@@ -107,11 +107,11 @@ public static class WebExtensions
 
     /// <summary>
     /// Browsers are sent to sign in; a signed-in user without the role gets a real 403 that the status page explains.
-    /// API and htmx callers get bare status codes, never a page.
+    /// API callers get bare status codes, never a page.
     /// </summary>
     private static Task ApiAwareRedirect(HttpContext context, string redirectUri, int status)
     {
-        var isApi = context.Request.Path.StartsWithSegments("/api") || context.Request.Headers["HX-Request"] == "true";
+        var isApi = context.Request.Path.StartsWithSegments("/api");
         if (isApi && context.Features.Get<IStatusCodePagesFeature>() is { } pages)
             pages.Enabled = false;
         if (status == StatusCodes.Status401Unauthorized && !isApi)

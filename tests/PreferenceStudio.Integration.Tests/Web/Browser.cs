@@ -25,11 +25,10 @@ internal static class Browser
             throw new InvalidOperationException($"Sign-in of {email} failed: {response.StatusCode}");
     }
 
-    /// <summary>The token htmx sends as a header, read from the hx-headers attribute every page carries.</summary>
+    /// <summary>The token the JSON API's writes send as a header, read from the meta tag every page carries.</summary>
     public static async Task<string> AntiforgeryTokenAsync(this HttpClient client)
     {
         var page = await client.GetStringAsync("/");
-        var headers = new HtmlParser().ParseDocument(page).Body!.GetAttribute("hx-headers")!;
-        return JsonDocument.Parse(headers).RootElement.GetProperty("RequestVerificationToken").GetString()!;
+        return new HtmlParser().ParseDocument(page).QuerySelector("meta[name=request-verification-token]")!.GetAttribute("content")!;
     }
 }

@@ -4,13 +4,8 @@ using PreferenceStudio.Web.Components.Pages.Admin;
 
 namespace PreferenceStudio.Web.Tests.Admin;
 
-public class LockToggleTests : ComponentTest, IAsyncLifetime
+public class LockToggleTests : ComponentTest
 {
-    // MudBlazor's services may only be disposed asynchronously, which xunit's synchronous Dispose cannot do.
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    async Task IAsyncLifetime.DisposeAsync() => await base.DisposeAsync();
-
     private readonly List<bool> _calls = [];
 
     private (IRenderedComponent<MudDialogProvider> Dialogs, IRenderedComponent<LockToggle> Toggle) Render(bool locked, bool isSelf = false)

@@ -12,13 +12,8 @@ namespace PreferenceStudio.Web.Tests.Admin;
 /// The form's field rules, and its handler's own role check. No account service is registered here: a handler that
 /// reached it would throw, so "nothing stored" is what these tests can see.
 /// </summary>
-public class NewAccountFormTests : ComponentTest, IAsyncLifetime
+public class NewAccountFormTests : ComponentTest
 {
-    // MudBlazor's services may only be disposed asynchronously, which xunit's synchronous Dispose cannot do.
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    async Task IAsyncLifetime.DisposeAsync() => await base.DisposeAsync();
-
     public NewAccountFormTests()
     {
         Services.AddScoped<ScopedOperations>();

@@ -5,13 +5,8 @@ using PreferenceStudio.Web.Components.Pages.Admin;
 
 namespace PreferenceStudio.Web.Tests.Admin;
 
-public class RolePickerTests : ComponentTest, IAsyncLifetime
+public class RolePickerTests : ComponentTest
 {
-    // MudBlazor's services may only be disposed asynchronously, which xunit's synchronous Dispose cannot do.
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    async Task IAsyncLifetime.DisposeAsync() => await base.DisposeAsync();
-
     private readonly List<string> _stored = [];
 
     private IRenderedComponent<RolePicker> Render(string role, bool isSelf, string? refusal = null)

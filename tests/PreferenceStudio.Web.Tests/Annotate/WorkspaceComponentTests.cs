@@ -5,13 +5,8 @@ using PreferenceStudio.Web.Components.Pages.Annotate;
 namespace PreferenceStudio.Web.Tests.Annotate;
 
 /// <summary>The workspace's pieces rendered on their own: what they draw from the answer in progress.</summary>
-public sealed class WorkspaceComponentTests : ComponentTest, IAsyncLifetime
+public sealed class WorkspaceComponentTests : ComponentTest
 {
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    // MudBlazor's key interceptor can only be disposed asynchronously, and xunit 2 disposes a test class synchronously.
-    async Task IAsyncLifetime.DisposeAsync() => await DisposeAsync();
-
     [Fact]
     public void SpanText_MarkInHostileText_DrawsTheMarkAndKeepsEveryCharacterAsText()
     {

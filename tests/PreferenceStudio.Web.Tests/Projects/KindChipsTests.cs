@@ -4,13 +4,8 @@ using PreferenceStudio.Web.Projects;
 
 namespace PreferenceStudio.Web.Tests.Projects;
 
-public class KindChipsTests : ComponentTest, IAsyncLifetime
+public class KindChipsTests : ComponentTest
 {
-    // MudChip's key interceptor may only be disposed asynchronously, which xunit's synchronous Dispose cannot do.
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    async Task IAsyncLifetime.DisposeAsync() => await base.DisposeAsync();
-
     [Fact]
     public void KindChips_AllFourKinds_ShowsEachByNameWithItsCountNeverTheFlagsNumber()
     {
