@@ -23,8 +23,16 @@ internal static class ProjectsPage
         return path;
     }
 
-    public static Task UploadAsync(this IPage page, string path) =>
-        page.Locator("[data-testid=import-panel] input[type=file]").SetInputFilesAsync(path);
+    /// <summary>
+    /// Chooses the file once Blazor's InputFile has hooked the input (its script marks the element when it does): a
+    /// file chosen before that fires a change nobody hears, which a loaded machine showed as a page that never answered.
+    /// </summary>
+    public static async Task UploadAsync(this IPage page, string path)
+    {
+        var input = page.Locator("[data-testid=import-panel] input[type=file]");
+        await page.WaitForFunctionAsync("() => document.querySelector('[data-testid=import-panel] input[type=file]')?._blazorInputFileNextFileId !== undefined");
+        await input.SetInputFilesAsync(path);
+    }
 
     /// <summary>A README screenshot, written into docs/screenshots only when PS_SCREENSHOTS=1 (so test runs leave the tree alone).</summary>
     public static async Task ReadmeScreenshotAsync(this IPage page, string name)

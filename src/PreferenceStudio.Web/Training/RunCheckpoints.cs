@@ -17,13 +17,19 @@ public sealed class RunCheckpoints(IOptions<StorageOptions> storage, IHostEnviro
     {
         var relative = $"runs/{runId.ToString(System.Globalization.CultureInfo.InvariantCulture)}/checkpoints";
         var folder = storage.Value.Resolve(environment.ContentRootPath, relative);
-        if (!Directory.Exists(folder))
+        try
+        {
+            return Directory.EnumerateDirectories(folder, TrainingCheckpoints.Prefix + "*")
+                .Where(d => File.Exists(Path.Combine(d, RewardCheckpoint.StateFile)))
+                .Select(d => new RunCheckpoint(TrainingCheckpoints.StepOf(d), $"{relative}/{Path.GetFileName(d)}"))
+                .Where(c => c.Step >= 0)
+                .OrderBy(c => c.Step)
+                .ToList();
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Never made, or removed by the worker as the run ended while this page read it: no checkpoints either way.
             return [];
-        return Directory.EnumerateDirectories(folder, TrainingCheckpoints.Prefix + "*")
-            .Where(d => File.Exists(Path.Combine(d, RewardCheckpoint.StateFile)))
-            .Select(d => new RunCheckpoint(TrainingCheckpoints.StepOf(d), $"{relative}/{Path.GetFileName(d)}"))
-            .Where(c => c.Step >= 0)
-            .OrderBy(c => c.Step)
-            .ToList();
+        }
     }
 }
