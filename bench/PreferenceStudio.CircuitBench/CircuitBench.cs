@@ -23,6 +23,7 @@ namespace PreferenceStudio.CircuitBench;
 internal static class CircuitBench
 {
     private const string Password = "bench-Annotator-2026";
+    private const string Ready = "[data-testid=annotate-page][data-ready=true] [data-testid=workspace]";
 
     private static async Task<int> Main(string[] args)
     {
@@ -71,6 +72,8 @@ internal static class CircuitBench
         {
             for (var i = 0; i < perAnnotator; i++)
             {
+                // Keys count only once the page says its task is on screen and its key handler attached (data-ready).
+                await page.WaitForSelectorAsync(Ready);
                 var task = await page.GetAttributeAsync("[data-testid=workspace]", "data-task-id");
                 await page.Keyboard.PressAsync("3");
                 var t0 = Stopwatch.GetTimestamp();
@@ -126,7 +129,7 @@ internal static class CircuitBench
         await page.WaitForSelectorAsync("[data-testid=workspace], [data-testid=start]");
         if (await page.QuerySelectorAsync("[data-testid=start]") is { } start)
             await start.ClickAsync();
-        await page.WaitForSelectorAsync("[data-testid=workspace]");
+        await page.WaitForSelectorAsync(Ready);
         return page;
     }
 
