@@ -10,7 +10,7 @@ public sealed record ProjectRow(
     int Id, string Slug, string Name, IReadOnlyList<KindCount> Kinds, int Overlap, int Prompts, int Open, int Complete, int Labels, DateTimeOffset CreatedAt);
 
 /// <summary>The projects list: one page of projects, searched, sorted and counted in SQL.</summary>
-public sealed class ProjectListQuery(ResearchGate gate, IServiceScopeFactory scopes)
+public sealed class ProjectListQuery(ResearchGate gate, IDbContextFactory<PreferenceStudioDbContext> contexts)
 {
     /// <summary>The columns the list sorts by, named as the grid names them (the row's property); anything else sorts by name.</summary>
     public static class Columns
@@ -26,8 +26,7 @@ public sealed class ProjectListQuery(ResearchGate gate, IServiceScopeFactory sco
     public async Task<Paged<ProjectRow>> PageAsync(ClaimsPrincipal user, PageRequest request, CancellationToken cancellationToken)
     {
         await gate.RequireAsync(user, cancellationToken);
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PreferenceStudioDbContext>();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
 
         var projects = db.Projects.AsNoTracking();
         if (request.SearchPattern is { } pattern)

@@ -7,7 +7,7 @@ namespace PreferenceStudio.Web.Projects;
 public sealed record PromptRow(int Id, string? ExternalId, string Text, int Responses, int Tasks, int Labels, DateTimeOffset CreatedAt);
 
 /// <summary>A project's prompts, one page at a time: searched by id and by the text of the conversation, in SQL.</summary>
-public sealed class PromptListQuery(ResearchGate gate, IServiceScopeFactory scopes)
+public sealed class PromptListQuery(ResearchGate gate, IDbContextFactory<PreferenceStudioDbContext> contexts)
 {
     public const int PreviewLength = 160;
 
@@ -22,8 +22,7 @@ public sealed class PromptListQuery(ResearchGate gate, IServiceScopeFactory scop
     public async Task<Paged<PromptRow>> PageAsync(ClaimsPrincipal user, int projectId, PageRequest request, CancellationToken cancellationToken)
     {
         await gate.RequireAsync(user, cancellationToken);
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PreferenceStudioDbContext>();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var prompts = db.Prompts.AsNoTracking().Where(p => p.ProjectId == projectId);
         if (request.SearchPattern is { } pattern)
             prompts = prompts.Where(p => EF.Functions.ILike(p.ExternalId ?? "", pattern, PageRequest.Escape)

@@ -12,7 +12,7 @@ public sealed record TaskRow(long Id, TaskKind Kind, TaskState State, string? Pr
 public sealed record TaskFilter(TaskKind? Kind = null, TaskState? State = null);
 
 /// <summary>A project's tasks, one page at a time, filtered and sorted in SQL.</summary>
-public sealed class TaskListQuery(ResearchGate gate, IServiceScopeFactory scopes)
+public sealed class TaskListQuery(ResearchGate gate, IDbContextFactory<PreferenceStudioDbContext> contexts)
 {
     public static class Columns
     {
@@ -26,8 +26,7 @@ public sealed class TaskListQuery(ResearchGate gate, IServiceScopeFactory scopes
     public async Task<Paged<TaskRow>> PageAsync(ClaimsPrincipal user, int projectId, PageRequest request, TaskFilter filter, CancellationToken cancellationToken)
     {
         await gate.RequireAsync(user, cancellationToken);
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PreferenceStudioDbContext>();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var tasks = db.Tasks.AsNoTracking().Where(t => t.ProjectId == projectId);
         if (filter.Kind is { } kind)
             tasks = tasks.Where(t => t.Kind == kind);
