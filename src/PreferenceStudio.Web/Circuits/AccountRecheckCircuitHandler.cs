@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.Extensions.Options;
+using PreferenceStudio.Web.Security;
 
 namespace PreferenceStudio.Web.Circuits;
 

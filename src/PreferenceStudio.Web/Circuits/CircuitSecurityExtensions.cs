@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using PreferenceStudio.Web.Circuits;
+using PreferenceStudio.Web.Security;
 
 // In the app's root namespace, so the host's set-up finds it without a using.
 namespace PreferenceStudio.Web;
@@ -33,7 +34,7 @@ public static class CircuitSecurityExtensions
         services.AddSingleton<AccountAccess>();
         // Replaces the plain ServerAuthenticationStateProvider that AddRazorComponents registers.
         services.AddScoped<AuthenticationStateProvider, RevalidatingAccountStateProvider>();
-        services.AddScoped<HandlerAuthorization>();
+        services.AddScoped<AccessGate>();
         services.AddScoped<AccountRecheckCircuitHandler>();
         services.AddScoped<CircuitHandler>(sp => sp.GetRequiredService<AccountRecheckCircuitHandler>());
         return builder;

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server;
 using Microsoft.Extensions.Options;
+using PreferenceStudio.Web.Security;
 
 namespace PreferenceStudio.Web.Circuits;
 

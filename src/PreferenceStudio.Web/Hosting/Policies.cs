@@ -15,4 +15,12 @@ public static class Policies
             .AddPolicy(Admin, p => p.RequireRole(Roles.Admin))
             .AddPolicy(Research, p => p.RequireRole(Roles.Admin, Roles.Researcher))
             .AddPolicy(Annotate, p => p.RequireRole(Roles.Admin, Roles.Researcher, Roles.Annotator));
+
+    /// <summary>What a user who fails <paramref name="policy"/> is told.</summary>
+    public static string Refusal(string policy) => policy switch
+    {
+        Admin => "Only administrators may do this.",
+        Research => "Only researchers and administrators may do this.",
+        _ => "You may not do this.",
+    };
 }

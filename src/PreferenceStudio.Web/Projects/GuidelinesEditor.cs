@@ -2,18 +2,20 @@ using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using PreferenceStudio.Core;
 using PreferenceStudio.Data;
+using PreferenceStudio.Web.Hosting;
+using PreferenceStudio.Web.Security;
 
 namespace PreferenceStudio.Web.Projects;
 
 /// <summary>Rewrites a project's Markdown guidelines; annotators see the new text on their next task.</summary>
-public sealed class GuidelinesEditor(ResearchGate gate, IServiceScopeFactory scopes)
+public sealed class GuidelinesEditor(AccessGate gate, IServiceScopeFactory scopes)
 {
     public const int MaxLength = 100_000;
 
     /// <summary>The problem with the text, or null once it is stored.</summary>
     public async Task<string?> SaveAsync(ClaimsPrincipal user, int projectId, string? markdown, CancellationToken cancellationToken)
     {
-        await gate.RequireAsync(user, cancellationToken);
+        await gate.RequireAsync(user, Policies.Research, cancellationToken);
         markdown ??= "";
         if (markdown.Length > MaxLength)
             return $"Guidelines have at most {MaxLength} characters; these have {markdown.Length}.";

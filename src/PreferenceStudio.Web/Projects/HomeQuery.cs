@@ -4,6 +4,8 @@ using PreferenceStudio.Core.Projects;
 using PreferenceStudio.Core.Tasks;
 using PreferenceStudio.Core.Training;
 using PreferenceStudio.Data;
+using PreferenceStudio.Web.Hosting;
+using PreferenceStudio.Web.Security;
 using PreferenceStudio.Web.Training;
 
 namespace PreferenceStudio.Web.Projects;
@@ -23,7 +25,7 @@ public sealed record NewestModel(int Id, string Name, ModelKind Kind, DateTimeOf
 public sealed record ResearchOverview(IReadOnlyList<ProjectProgress> Projects, IReadOnlyList<RecentRun> Runs, NewestModel? Model);
 
 /// <summary>What each role's home page says to do next.</summary>
-public sealed class HomeQuery(ResearchGate gate, IServiceScopeFactory scopes)
+public sealed class HomeQuery(AccessGate gate, IServiceScopeFactory scopes)
 {
     public const int RecentRuns = 5;
 
@@ -50,7 +52,7 @@ public sealed class HomeQuery(ResearchGate gate, IServiceScopeFactory scopes)
 
     public async Task<ResearchOverview> ResearchAsync(ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        await gate.RequireAsync(user, cancellationToken);
+        await gate.RequireAsync(user, Policies.Research, cancellationToken);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PreferenceStudioDbContext>();
         var projects = (await db.Projects.AsNoTracking().OrderBy(p => p.Name)

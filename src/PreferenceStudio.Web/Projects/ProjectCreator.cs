@@ -2,11 +2,13 @@ using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using PreferenceStudio.Data;
+using PreferenceStudio.Web.Hosting;
+using PreferenceStudio.Web.Security;
 
 namespace PreferenceStudio.Web.Projects;
 
 /// <summary>Creates a project from the set-up form: every problem at its field, and nothing stored unless all is well.</summary>
-public sealed class ProjectCreator(ResearchGate gate, IServiceScopeFactory scopes)
+public sealed class ProjectCreator(AccessGate gate, IServiceScopeFactory scopes)
 {
     public sealed record Outcome(string? Slug, IReadOnlyList<FieldError> Errors)
     {
@@ -15,7 +17,7 @@ public sealed class ProjectCreator(ResearchGate gate, IServiceScopeFactory scope
 
     public async Task<Outcome> CreateAsync(ClaimsPrincipal user, ProjectSetupForm form, CancellationToken cancellationToken)
     {
-        await gate.RequireAsync(user, cancellationToken);
+        await gate.RequireAsync(user, Policies.Research, cancellationToken);
         var (project, errors) = form.ToProject();
         if (project is null)
             return new Outcome(null, errors);

@@ -3,6 +3,8 @@ using Microsoft.EntityFrameworkCore;
 using PreferenceStudio.Core.Projects;
 using PreferenceStudio.Core.Tasks;
 using PreferenceStudio.Data;
+using PreferenceStudio.Web.Hosting;
+using PreferenceStudio.Web.Security;
 
 namespace PreferenceStudio.Web.Projects;
 
@@ -14,11 +16,11 @@ public sealed record ProjectOverview(
     IReadOnlyList<Principle> Principles, IReadOnlyList<SpanLabel> SpanLabels, string? RetrainCron, int? RetrainBaseModelId,
     IReadOnlyList<KindProgress> Progress);
 
-public sealed class ProjectOverviewQuery(ResearchGate gate, IServiceScopeFactory scopes)
+public sealed class ProjectOverviewQuery(AccessGate gate, IServiceScopeFactory scopes)
 {
     public async Task<ProjectOverview?> GetAsync(ClaimsPrincipal user, string slug, CancellationToken cancellationToken)
     {
-        await gate.RequireAsync(user, cancellationToken);
+        await gate.RequireAsync(user, Policies.Research, cancellationToken);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PreferenceStudioDbContext>();
         var project = await db.Projects.AsNoTracking().FirstOrDefaultAsync(p => p.Slug == slug, cancellationToken);

@@ -5,7 +5,6 @@ public static class ProjectPagesExtensions
     /// <summary>The use cases behind the project, quality and home pages; each opens its own scope per call, as a circuit lives long.</summary>
     public static IServiceCollection AddProjectPages(this IServiceCollection services)
     {
-        services.AddScoped<ResearchGate>();
         services.AddScoped<ProjectListQuery>();
         services.AddScoped<ProjectCreator>();
         services.AddScoped<PromptImporter>();

@@ -6,6 +6,8 @@ using PreferenceStudio.Core.Projects;
 using PreferenceStudio.Core.Prompts;
 using PreferenceStudio.Core.Tasks;
 using PreferenceStudio.Data;
+using PreferenceStudio.Web.Hosting;
+using PreferenceStudio.Web.Security;
 
 namespace PreferenceStudio.Web.Projects;
 
@@ -23,11 +25,11 @@ public sealed record ImportResult(int Prompts, int Responses, int Tasks, IReadOn
 /// transaction or nothing. Prompts whose id the project already has are skipped, so a file can be imported again
 /// after it was extended.
 /// </summary>
-public sealed class PromptImporter(ResearchGate gate, IServiceScopeFactory scopes)
+public sealed class PromptImporter(AccessGate gate, IServiceScopeFactory scopes)
 {
     public async Task<ImportResult> ImportAsync(ClaimsPrincipal user, int projectId, Stream file, CancellationToken cancellationToken)
     {
-        await gate.RequireAsync(user, cancellationToken);
+        await gate.RequireAsync(user, Policies.Research, cancellationToken);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PreferenceStudioDbContext>();
         var project = await db.Projects.AsNoTracking().SingleOrDefaultAsync(p => p.Id == projectId, cancellationToken);

@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using PreferenceStudio.Core.Annotations;
+using PreferenceStudio.Web.Hosting;
+using PreferenceStudio.Web.Security;
 using Label = PreferenceStudio.Core.Annotations.Annotation;
 using PreferenceStudio.Core.Quality;
 using PreferenceStudio.Data;
@@ -12,13 +14,13 @@ namespace PreferenceStudio.Web.Quality;
 /// Agreement and throughput of a project's current labels: Krippendorff's alpha per kind, how often each annotator
 /// agrees with the others on which response of a pair is better, and labels per day.
 /// </summary>
-public sealed class ProjectQualityQuery(ResearchGate gate, IServiceScopeFactory scopes, TimeProvider clock)
+public sealed class ProjectQualityQuery(AccessGate gate, IServiceScopeFactory scopes, TimeProvider clock)
 {
     public const int Days = 30;
 
     public async Task<ProjectQuality> GetAsync(ClaimsPrincipal user, int projectId, CancellationToken cancellationToken)
     {
-        await gate.RequireAsync(user, cancellationToken);
+        await gate.RequireAsync(user, Policies.Research, cancellationToken);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PreferenceStudioDbContext>();
         IQueryable<T> Current<T>() where T : Label =>

@@ -1,7 +1,6 @@
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Components.Authorization;
 using PreferenceStudio.Jobs.Training;
 using PreferenceStudio.Web.Hosting;
+using PreferenceStudio.Web.Security;
 
 namespace PreferenceStudio.Web.Training;
 
@@ -15,11 +14,10 @@ public enum CancelOutcome
 }
 
 /// <summary>
-/// What the training pages change, for a circuit. Each action asks the circuit's authentication state again (a page's
-/// events can be replayed by anyone holding the circuit, and a role may have been taken away since the page loaded)
-/// and runs in a scope of its own, so no DbContext outlives the click that needed it.
+/// What the training pages change, for a circuit. Each action asks the <see cref="AccessGate"/> again and runs in a
+/// scope of its own, so no DbContext outlives the click that needed it.
 /// </summary>
-public sealed class TrainingActions(AuthenticationStateProvider authentication, IAuthorizationService authorization, IServiceScopeFactory scopes)
+public sealed class TrainingActions(AccessGate gate, IServiceScopeFactory scopes)
 {
     public const string NotAllowed = "Only researchers and administrators can launch or cancel training runs.";
 
@@ -47,10 +45,6 @@ public sealed class TrainingActions(AuthenticationStateProvider authentication, 
     }
 
     /// <summary>The signed-in researcher's name as runs record it, or null when the circuit's user may not train.</summary>
-    private async Task<string?> ResearcherAsync()
-    {
-        var user = (await authentication.GetAuthenticationStateAsync()).User;
-        var allowed = await authorization.AuthorizeAsync(user, Policies.Research);
-        return allowed.Succeeded ? user.Identity?.Name ?? "?" : null;
-    }
+    private async Task<string?> ResearcherAsync() =>
+        await gate.UserWithAsync(Policies.Research) is { } user ? user.Identity?.Name ?? "?" : null;
 }

@@ -8,6 +8,7 @@ using PreferenceStudio.Integration.Tests.Web;
 using PreferenceStudio.Jobs;
 using PreferenceStudio.Jobs.Training;
 using PreferenceStudio.Web.Projects;
+using PreferenceStudio.Web.Security;
 using PreferenceStudio.Web.Seeding;
 
 namespace PreferenceStudio.Integration.Tests.Jobs;

@@ -2,7 +2,9 @@ using System.Net;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using PreferenceStudio.Core.Projects;
+using PreferenceStudio.Web.Accounts;
 using PreferenceStudio.Web.Projects;
+using PreferenceStudio.Web.Security;
 using PreferenceStudio.Web.Seeding;
 
 namespace PreferenceStudio.Integration.Tests.Projects;
@@ -147,19 +149,33 @@ public class ProjectPagesTests : UseCaseTest
     }
 
     [Fact]
-    public async Task NewProject_ResearcherLockedSinceSignIn_IsRefused()
+    public async Task NewProject_ResearcherLockedByAnAdminSinceSignIn_IsRefused()
+    {
+        var researcher = await AsAsync("Researcher");
+        (await Service<AccountService>().SetLockedAsync(await AccountIdAsync("Researcher"), locked: true, await AccountIdAsync("Admin"))).ShouldBeNull();
+
+        var refused = await Should.ThrowAsync<AccessRefusedException>(() => Service<ProjectCreator>().CreateAsync(researcher, Form("locked"), CancellationToken.None));
+
+        refused.Message.ShouldContain("locked");
+        await using var db = Database.CreateContext();
+        (await db.Projects.AnyAsync(p => p.Slug == "locked")).ShouldBeFalse();
+    }
+
+    /// <summary>Wrong passwords typed by someone else stop new sign-ins only: they must not end the owner's work.</summary>
+    [Fact]
+    public async Task NewProject_ResearcherLockedOutByWrongPasswordsSinceSignIn_IsStillAllowed()
     {
         var researcher = await AsAsync("Researcher");
         await using (var db = Database.CreateContext())
         {
             var account = await db.Users.SingleAsync(u => u.Email == Account("Researcher").Email);
-            account.LockoutEnd = DateTimeOffset.UtcNow.AddDays(1);
+            account.LockoutEnd = DateTimeOffset.UtcNow.AddMinutes(15);
             await db.SaveChangesAsync();
         }
 
-        var refused = await Should.ThrowAsync<AccessRefusedException>(() => Service<ProjectCreator>().CreateAsync(researcher, Form("locked"), CancellationToken.None));
+        var outcome = await Service<ProjectCreator>().CreateAsync(researcher, Form("still-mine"), CancellationToken.None);
 
-        refused.Message.ShouldContain("locked");
+        outcome.Errors.ShouldBeEmpty();
     }
 
     [Fact]

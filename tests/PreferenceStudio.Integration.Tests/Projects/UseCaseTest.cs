@@ -1,6 +1,8 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using PreferenceStudio.Data;
 using PreferenceStudio.Integration.Tests.Web;
 
 namespace PreferenceStudio.Integration.Tests.Projects;
@@ -20,14 +22,18 @@ public abstract class UseCaseTest : WebAppTest
         return scope.ServiceProvider.GetRequiredService<T>();
     }
 
-    /// <summary>The demo account of this role as a signed-in principal (id, name and role claims, as Identity writes them).</summary>
+    /// <summary>The demo account of this role as a signed-in principal, made by Identity as a sign-in makes it (its security stamp included).</summary>
     protected async Task<ClaimsPrincipal> AsAsync(string role)
     {
-        var account = Account(role);
+        var signIn = Service<SignInManager<ApplicationUser>>();
+        var user = await signIn.UserManager.FindByEmailAsync(Account(role).Email) ?? throw new InvalidOperationException($"no demo {role}");
+        return await signIn.CreateUserPrincipalAsync(user);
+    }
+
+    protected async Task<string> AccountIdAsync(string role)
+    {
         await using var db = Database.CreateContext();
-        var id = await db.Users.Where(u => u.Email == account.Email).Select(u => u.Id).SingleAsync();
-        return new ClaimsPrincipal(new ClaimsIdentity(
-            [new Claim(ClaimTypes.NameIdentifier, id), new Claim(ClaimTypes.Name, account.Email), new Claim(ClaimTypes.Role, role)], "Identity.Application"));
+        return await db.Users.Where(u => u.Email == Account(role).Email).Select(u => u.Id).SingleAsync();
     }
 
     protected async Task<int> DemoProjectIdAsync()

@@ -2,9 +2,9 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using PreferenceStudio.Core.Accounts;
-using PreferenceStudio.Web.Circuits;
 using PreferenceStudio.Web.Components;
 using PreferenceStudio.Web.Components.Pages.Admin;
+using PreferenceStudio.Web.Security;
 
 namespace PreferenceStudio.Web.Tests.Admin;
 
@@ -17,7 +17,8 @@ public class NewAccountFormTests : ComponentTest
     public NewAccountFormTests()
     {
         Services.AddScoped<ScopedOperations>();
-        Services.AddScoped<HandlerAuthorization>();
+        Services.AddSingleton<AccountAccess>();
+        Services.AddScoped<AccessGate>();
         Services.Configure<IdentityOptions>(o => o.Password.RequiredLength = 10);
     }
 

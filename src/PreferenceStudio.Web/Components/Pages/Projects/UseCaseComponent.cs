@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
 using PreferenceStudio.Web.Projects;
+using PreferenceStudio.Web.Security;
 
 namespace PreferenceStudio.Web.Components.Pages.Projects;
 

@@ -3,12 +3,13 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using PreferenceStudio.Data;
 
-namespace PreferenceStudio.Web.Circuits;
+namespace PreferenceStudio.Web.Security;
 
 /// <summary>
-/// Whether the account behind a signed-in principal may still act: it exists, it is not locked, and its security
-/// stamp is the one the principal was issued with (locking, deleting and changing a role change the stamp).
-/// One scope per check: a circuit lives for hours and must not hold a DbContext.
+/// Whether the account behind a signed-in principal may still act: it exists and its security stamp is the one the
+/// principal was issued with. An administrator's lock and a role change renew the stamp, so they end the account's open
+/// pages; the short lockout after wrong passwords does not, or anyone guessing a person's password could end that
+/// person's work (it only stops new sign-ins). One scope per check: a circuit lives for hours and must not hold a DbContext.
 /// </summary>
 public sealed class AccountAccess(IServiceScopeFactory scopes, IOptions<IdentityOptions> identity)
 {
@@ -21,7 +22,7 @@ public sealed class AccountAccess(IServiceScopeFactory scopes, IOptions<Identity
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
         var account = await users.FindByIdAsync(id);
-        if (account is null || await users.IsLockedOutAsync(account))
+        if (account is null)
             return false;
         return !users.SupportsUserSecurityStamp
             || user.FindFirstValue(claims.SecurityStampClaimType) == await users.GetSecurityStampAsync(account);
