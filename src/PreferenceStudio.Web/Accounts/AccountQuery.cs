@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using PreferenceStudio.Data;
+using PreferenceStudio.Web.Grids;
 
 namespace PreferenceStudio.Web.Accounts;
 
@@ -12,8 +13,6 @@ public sealed record AccountRow(string Id, string Email, string DisplayName, IRe
 /// <summary>Which accounts the grid shows: part of the email, one role, locked or not; null means any.</summary>
 public sealed record AccountFilter(string? Email = null, string? Role = null, bool? Locked = null);
 
-public sealed record AccountPage(IReadOnlyList<AccountRow> Rows, int Total);
-
 /// <summary>A page of accounts, filtered, sorted and cut in the SQL: the grid never loads every account.</summary>
 public sealed class AccountQuery(PreferenceStudioDbContext db, TimeProvider clock)
 {
@@ -21,12 +20,12 @@ public sealed class AccountQuery(PreferenceStudioDbContext db, TimeProvider cloc
     public const string SortByName = nameof(AccountRow.DisplayName);
     public const string SortByLocked = nameof(AccountRow.IsLockedOut);
 
-    public async Task<AccountPage> PageAsync(AccountFilter filter, string? sortBy, bool descending, int page, int pageSize, CancellationToken cancellationToken)
+    public async Task<Paged<AccountRow>> PageAsync(AccountFilter filter, PageRequest request, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var users = db.Users.AsNoTracking();
-        if (!string.IsNullOrWhiteSpace(filter.Email))
-            users = users.Where(u => EF.Functions.ILike(u.Email!, "%" + EscapeLike(filter.Email.Trim()) + "%", "\\"));
+        if (PageRequest.Contains(filter.Email) is { } pattern)
+            users = users.Where(u => EF.Functions.ILike(u.Email!, pattern, PageRequest.Escape));
         if (!string.IsNullOrEmpty(filter.Role))
             users = users.Where(u => db.UserRoles.Any(ur => ur.UserId == u.Id && db.Roles.Any(r => r.Id == ur.RoleId && r.Name == filter.Role)));
         if (filter.Locked is { } locked)
@@ -35,16 +34,11 @@ public sealed class AccountQuery(PreferenceStudioDbContext db, TimeProvider cloc
                 : users.Where(u => u.LockoutEnd == null || u.LockoutEnd <= now);
 
         var total = await users.CountAsync(cancellationToken);
-        users = (sortBy, descending) switch
-        {
-            (SortByName, false) => users.OrderBy(u => u.DisplayName).ThenBy(u => u.Email),
-            (SortByName, true) => users.OrderByDescending(u => u.DisplayName).ThenBy(u => u.Email),
-            (SortByLocked, false) => users.OrderBy(u => u.LockoutEnd != null && u.LockoutEnd > now).ThenBy(u => u.Email),
-            (SortByLocked, true) => users.OrderByDescending(u => u.LockoutEnd != null && u.LockoutEnd > now).ThenBy(u => u.Email),
-            (_, true) => users.OrderByDescending(u => u.Email),
-            _ => users.OrderBy(u => u.Email),
-        };
-        var rows = await users.Skip(page * pageSize).Take(pageSize)
+        var rows = await users.SortBy(request)
+            .Column(SortByName, u => u.DisplayName)
+            .Column(SortByLocked, u => u.LockoutEnd != null && u.LockoutEnd > now)
+            .Otherwise(u => u.Email).ThenBy(u => u.Email)
+            .PageOf(request)
             .Select(u => new
             {
                 u.Id, u.Email, u.DisplayName,
@@ -52,9 +46,6 @@ public sealed class AccountQuery(PreferenceStudioDbContext db, TimeProvider cloc
                 Roles = db.UserRoles.Where(ur => ur.UserId == u.Id).Join(db.Roles, ur => ur.RoleId, r => r.Id, (_, r) => r.Name!).OrderBy(n => n).ToList(),
             })
             .ToListAsync(cancellationToken);
-        return new AccountPage(rows.Select(r => new AccountRow(r.Id, r.Email ?? "", r.DisplayName, r.Roles, r.Locked)).ToList(), total);
+        return new Paged<AccountRow>(rows.Select(r => new AccountRow(r.Id, r.Email ?? "", r.DisplayName, r.Roles, r.Locked)).ToList(), total);
     }
-
-    private static string EscapeLike(string text) =>
-        text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 }

@@ -1,15 +1,12 @@
 using MudBlazor;
-using PreferenceStudio.Web.Projects;
+using PreferenceStudio.Web.Grids;
 
-namespace PreferenceStudio.Web.Components.Pages.Projects;
+namespace PreferenceStudio.Web.Components;
 
 public static class GridRequests
 {
-    /// <summary>
-    /// The grid's state as our queries take it: the first sort column by its property name (the queries sort only by
-    /// the names they know, so nothing the browser sends reaches the SQL as such) and the page's search text.
-    /// </summary>
-    public static PageRequest ToPageRequest<T>(this GridState<T> state, string? search)
+    /// <summary>The grid's state as our queries take it: the first sort column by its property name, and the page's search text.</summary>
+    public static PageRequest ToPageRequest<T>(this GridState<T> state, string? search = null)
     {
         var sort = state.SortDefinitions.OrderBy(s => s.Index).FirstOrDefault();
         return new PageRequest(state.Page, state.PageSize, sort?.SortBy, sort?.Descending ?? false, search);

@@ -3,6 +3,9 @@ using Microsoft.EntityFrameworkCore;
 using PreferenceStudio.Core.Projects;
 using PreferenceStudio.Core.Tasks;
 using PreferenceStudio.Data;
+using PreferenceStudio.Web.Grids;
+using PreferenceStudio.Web.Hosting;
+using PreferenceStudio.Web.Security;
 
 namespace PreferenceStudio.Web.Projects;
 
@@ -10,7 +13,7 @@ public sealed record ProjectRow(
     int Id, string Slug, string Name, IReadOnlyList<KindCount> Kinds, int Overlap, int Prompts, int Open, int Complete, int Labels, DateTimeOffset CreatedAt);
 
 /// <summary>The projects list: one page of projects, searched, sorted and counted in SQL.</summary>
-public sealed class ProjectListQuery(ResearchGate gate, IDbContextFactory<PreferenceStudioDbContext> contexts)
+public sealed class ProjectListQuery(AccessGate gate, IDbContextFactory<PreferenceStudioDbContext> contexts)
 {
     /// <summary>The columns the list sorts by, named as the grid names them (the row's property); anything else sorts by name.</summary>
     public static class Columns
@@ -25,7 +28,7 @@ public sealed class ProjectListQuery(ResearchGate gate, IDbContextFactory<Prefer
 
     public async Task<Paged<ProjectRow>> PageAsync(ClaimsPrincipal user, PageRequest request, CancellationToken cancellationToken)
     {
-        await gate.RequireAsync(user, cancellationToken);
+        await gate.RequireAsync(user, Policies.Research, cancellationToken);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
 
         var projects = db.Projects.AsNoTracking();
@@ -41,23 +44,14 @@ public sealed class ProjectListQuery(ResearchGate gate, IDbContextFactory<Prefer
             Complete = db.Tasks.Count(t => t.ProjectId == p.Id && t.State == TaskState.Complete),
             Labels = db.Annotations.Count(a => a.SupersededAt == null && db.Tasks.Any(t => t.Id == a.TaskId && t.ProjectId == p.Id)),
         });
-        rows = (request.SortBy, request.Descending) switch
-        {
-            (Columns.Prompts, false) => rows.OrderBy(r => r.Prompts).ThenBy(r => r.Name),
-            (Columns.Prompts, true) => rows.OrderByDescending(r => r.Prompts).ThenBy(r => r.Name),
-            (Columns.Open, false) => rows.OrderBy(r => r.Open).ThenBy(r => r.Name),
-            (Columns.Open, true) => rows.OrderByDescending(r => r.Open).ThenBy(r => r.Name),
-            (Columns.Complete, false) => rows.OrderBy(r => r.Complete).ThenBy(r => r.Name),
-            (Columns.Complete, true) => rows.OrderByDescending(r => r.Complete).ThenBy(r => r.Name),
-            (Columns.Labels, false) => rows.OrderBy(r => r.Labels).ThenBy(r => r.Name),
-            (Columns.Labels, true) => rows.OrderByDescending(r => r.Labels).ThenBy(r => r.Name),
-            (Columns.Created, false) => rows.OrderBy(r => r.CreatedAt).ThenBy(r => r.Id),
-            (Columns.Created, true) => rows.OrderByDescending(r => r.CreatedAt).ThenBy(r => r.Id),
-            (_, true) => rows.OrderByDescending(r => r.Name).ThenBy(r => r.Id),
-            _ => rows.OrderBy(r => r.Name).ThenBy(r => r.Id),
-        };
-        var (skip, take) = request.Window;
-        var page = await rows.Skip(skip).Take(take).ToListAsync(cancellationToken);
+        var page = await rows.SortBy(request)
+            .Column(Columns.Prompts, r => r.Prompts)
+            .Column(Columns.Open, r => r.Open)
+            .Column(Columns.Complete, r => r.Complete)
+            .Column(Columns.Labels, r => r.Labels)
+            .Column(Columns.Created, r => r.CreatedAt)
+            .Otherwise(r => r.Name).ThenBy(r => r.Name).ThenBy(r => r.Id)
+            .PageOf(request).ToListAsync(cancellationToken);
 
         var ids = page.Select(p => p.Id).ToList();
         var counts = (await db.Tasks.AsNoTracking().Where(t => ids.Contains(t.ProjectId)).Select(t => new { t.ProjectId, t.Kind })

@@ -1,13 +1,16 @@
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using PreferenceStudio.Data;
+using PreferenceStudio.Web.Grids;
+using PreferenceStudio.Web.Hosting;
+using PreferenceStudio.Web.Security;
 
 namespace PreferenceStudio.Web.Projects;
 
 public sealed record PromptRow(int Id, string? ExternalId, string Text, int Responses, int Tasks, int Labels, DateTimeOffset CreatedAt);
 
 /// <summary>A project's prompts, one page at a time: searched by id and by the text of the conversation, in SQL.</summary>
-public sealed class PromptListQuery(ResearchGate gate, IDbContextFactory<PreferenceStudioDbContext> contexts)
+public sealed class PromptListQuery(AccessGate gate, IDbContextFactory<PreferenceStudioDbContext> contexts)
 {
     public const int PreviewLength = 160;
 
@@ -21,7 +24,7 @@ public sealed class PromptListQuery(ResearchGate gate, IDbContextFactory<Prefere
 
     public async Task<Paged<PromptRow>> PageAsync(ClaimsPrincipal user, int projectId, PageRequest request, CancellationToken cancellationToken)
     {
-        await gate.RequireAsync(user, cancellationToken);
+        await gate.RequireAsync(user, Policies.Research, cancellationToken);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var prompts = db.Prompts.AsNoTracking().Where(p => p.ProjectId == projectId);
         if (request.SearchPattern is { } pattern)
@@ -35,19 +38,12 @@ public sealed class PromptListQuery(ResearchGate gate, IDbContextFactory<Prefere
             Tasks = db.Tasks.Count(t => t.PromptId == p.Id),
             Labels = db.Annotations.Count(a => a.SupersededAt == null && db.Tasks.Any(t => t.Id == a.TaskId && t.PromptId == p.Id)),
         });
-        rows = (request.SortBy, request.Descending) switch
-        {
-            (Columns.ExternalId, false) => rows.OrderBy(r => r.ExternalId).ThenBy(r => r.Id),
-            (Columns.ExternalId, true) => rows.OrderByDescending(r => r.ExternalId).ThenBy(r => r.Id),
-            (Columns.Tasks, false) => rows.OrderBy(r => r.Tasks).ThenBy(r => r.Id),
-            (Columns.Tasks, true) => rows.OrderByDescending(r => r.Tasks).ThenBy(r => r.Id),
-            (Columns.Labels, false) => rows.OrderBy(r => r.Labels).ThenBy(r => r.Id),
-            (Columns.Labels, true) => rows.OrderByDescending(r => r.Labels).ThenBy(r => r.Id),
-            (_, true) => rows.OrderByDescending(r => r.Id),
-            _ => rows.OrderBy(r => r.Id),
-        };
-        var (skip, take) = request.Window;
-        var page = await rows.Skip(skip).Take(take).ToListAsync(cancellationToken);
+        var page = await rows.SortBy(request)
+            .Column(Columns.ExternalId, r => r.ExternalId)
+            .Column(Columns.Tasks, r => r.Tasks)
+            .Column(Columns.Labels, r => r.Labels)
+            .Otherwise(r => r.Id).ThenBy(r => r.Id)
+            .PageOf(request).ToListAsync(cancellationToken);
         return new Paged<PromptRow>(page.Select(p => new PromptRow(p.Id, p.ExternalId, Preview(p.Conversation[^1].Content),
             p.Responses, p.Tasks, p.Labels, p.CreatedAt)).ToList(), total);
     }

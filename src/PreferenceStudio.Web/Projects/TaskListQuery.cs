@@ -3,6 +3,9 @@ using Microsoft.EntityFrameworkCore;
 using PreferenceStudio.Core.Projects;
 using PreferenceStudio.Core.Tasks;
 using PreferenceStudio.Data;
+using PreferenceStudio.Web.Grids;
+using PreferenceStudio.Web.Hosting;
+using PreferenceStudio.Web.Security;
 
 namespace PreferenceStudio.Web.Projects;
 
@@ -12,7 +15,7 @@ public sealed record TaskRow(long Id, TaskKind Kind, TaskState State, string? Pr
 public sealed record TaskFilter(TaskKind? Kind = null, TaskState? State = null);
 
 /// <summary>A project's tasks, one page at a time, filtered and sorted in SQL.</summary>
-public sealed class TaskListQuery(ResearchGate gate, IDbContextFactory<PreferenceStudioDbContext> contexts)
+public sealed class TaskListQuery(AccessGate gate, IDbContextFactory<PreferenceStudioDbContext> contexts)
 {
     public static class Columns
     {
@@ -25,7 +28,7 @@ public sealed class TaskListQuery(ResearchGate gate, IDbContextFactory<Preferenc
 
     public async Task<Paged<TaskRow>> PageAsync(ClaimsPrincipal user, int projectId, PageRequest request, TaskFilter filter, CancellationToken cancellationToken)
     {
-        await gate.RequireAsync(user, cancellationToken);
+        await gate.RequireAsync(user, Policies.Research, cancellationToken);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var tasks = db.Tasks.AsNoTracking().Where(t => t.ProjectId == projectId);
         if (filter.Kind is { } kind)
@@ -40,21 +43,13 @@ public sealed class TaskListQuery(ResearchGate gate, IDbContextFactory<Preferenc
         if (request.SearchPattern is { } pattern)
             rows = rows.Where(r => EF.Functions.ILike(r.PromptId ?? "", pattern, PageRequest.Escape));
         var total = await rows.CountAsync(cancellationToken);
-        rows = (request.SortBy, request.Descending) switch
-        {
-            (Columns.Kind, false) => rows.OrderBy(r => r.Kind).ThenBy(r => r.Id),
-            (Columns.Kind, true) => rows.OrderByDescending(r => r.Kind).ThenBy(r => r.Id),
-            (Columns.State, false) => rows.OrderBy(r => r.State).ThenBy(r => r.Id),
-            (Columns.State, true) => rows.OrderByDescending(r => r.State).ThenBy(r => r.Id),
-            (Columns.Completed, false) => rows.OrderBy(r => r.CompletedAnnotations).ThenBy(r => r.Id),
-            (Columns.Completed, true) => rows.OrderByDescending(r => r.CompletedAnnotations).ThenBy(r => r.Id),
-            (Columns.Priority, false) => rows.OrderBy(r => r.Priority).ThenBy(r => r.Id),
-            (Columns.Priority, true) => rows.OrderByDescending(r => r.Priority).ThenBy(r => r.Id),
-            (_, true) => rows.OrderByDescending(r => r.Id),
-            _ => rows.OrderBy(r => r.Id),
-        };
-        var (skip, take) = request.Window;
-        var page = await rows.Skip(skip).Take(take)
+        var page = await rows.SortBy(request)
+            .Column(Columns.Kind, r => r.Kind)
+            .Column(Columns.State, r => r.State)
+            .Column(Columns.Completed, r => r.CompletedAnnotations)
+            .Column(Columns.Priority, r => r.Priority)
+            .Otherwise(r => r.Id).ThenBy(r => r.Id)
+            .PageOf(request)
             .Select(r => new TaskRow(r.Id, r.Kind, r.State, r.PromptId, r.CompletedAnnotations, r.RequiredAnnotations, r.Priority, r.IsGold))
             .ToListAsync(cancellationToken);
         return new Paged<TaskRow>(page, total);

@@ -1,8 +1,8 @@
-using System.Linq.Expressions;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using PreferenceStudio.Core.Training;
 using PreferenceStudio.Data;
+using PreferenceStudio.Web.Grids;
 
 namespace PreferenceStudio.Web.Training;
 
@@ -39,7 +39,7 @@ public sealed class TrainingQuery(IDbContextFactory<PreferenceStudioDbContext> c
     }
 
     /// <summary>A page of runs, newest first unless sorted otherwise; the search matches the project or who launched it.</summary>
-    public async Task<GridPage<RunRow>> RunsAsync(GridRequest request, CancellationToken ct)
+    public async Task<Paged<RunRow>> RunsAsync(PageRequest request, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var runs = db.TrainingRuns.AsNoTracking().Select(r => new
@@ -49,19 +49,17 @@ public sealed class TrainingQuery(IDbContextFactory<PreferenceStudioDbContext> c
             BaseModel = db.ModelVersions.Where(m => m.Id == r.BaseModelVersionId).Select(m => m.Name).FirstOrDefault(),
         });
         if (request.SearchPattern is { } pattern)
-            runs = runs.Where(x => EF.Functions.ILike(x.Project ?? "", pattern, @"\") || EF.Functions.ILike(x.Run.CreatedBy, pattern, @"\"));
+            runs = runs.Where(x => EF.Functions.ILike(x.Project ?? "", pattern, PageRequest.Escape) || EF.Functions.ILike(x.Run.CreatedBy, pattern, PageRequest.Escape));
         var total = await runs.CountAsync(ct);
-        var sorted = request.SortBy switch
-        {
-            nameof(RunRow.Project) => Sort(runs, x => x.Project, request.Descending),
-            nameof(RunRow.BaseModel) => Sort(runs, x => x.BaseModel, request.Descending),
-            nameof(RunRow.State) => Sort(runs, x => x.Run.State, request.Descending),
-            nameof(RunRow.CreatedBy) => Sort(runs, x => x.Run.CreatedBy, request.Descending),
-            nameof(RunRow.StartedAt) => Sort(runs, x => x.Run.StartedAt, request.Descending),
-            nameof(RunRow.Id) => Sort(runs, x => x.Run.Id, request.Descending),
-            _ => runs.OrderByDescending(x => x.Run.Id),
-        };
-        var rows = await sorted.ThenByDescending(x => x.Run.Id).Skip(request.Skip).Take(request.Take)
+        var rows = await runs.SortBy(request)
+            .Column(nameof(RunRow.Project), x => x.Project)
+            .Column(nameof(RunRow.BaseModel), x => x.BaseModel)
+            .Column(nameof(RunRow.State), x => x.Run.State)
+            .Column(nameof(RunRow.CreatedBy), x => x.Run.CreatedBy)
+            .Column(nameof(RunRow.StartedAt), x => x.Run.StartedAt)
+            .Column(nameof(RunRow.Id), x => x.Run.Id)
+            .Otherwise(x => x.Run.Id, descending: true).ThenByDescending(x => x.Run.Id)
+            .PageOf(request)
             .Select(x => new RunRow(
                 x.Run.Id, x.Run.Kind, x.Project, x.BaseModel, x.Run.State, x.Run.Step, x.Run.TotalSteps,
                 // The (run, key, step) index answers each of these with one index probe.
@@ -69,26 +67,24 @@ public sealed class TrainingQuery(IDbContextFactory<PreferenceStudioDbContext> c
                 db.RunMetrics.Where(m => m.RunId == x.Run.Id && m.Key == MetricKeys.Accuracy).OrderByDescending(m => m.Step).Select(m => (double?)m.Value).FirstOrDefault(),
                 x.Run.CreatedBy, x.Run.CreatedAt, x.Run.StartedAt))
             .ToListAsync(ct);
-        return new GridPage<RunRow>(rows, total);
+        return new Paged<RunRow>(rows, total);
     }
 
     /// <summary>A page of model versions, newest first unless sorted otherwise; the search matches the name.</summary>
-    public async Task<GridPage<ModelRow>> ModelVersionsAsync(GridRequest request, CancellationToken ct)
+    public async Task<Paged<ModelRow>> ModelVersionsAsync(PageRequest request, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var models = db.ModelVersions.AsNoTracking();
         if (request.SearchPattern is { } pattern)
-            models = models.Where(m => EF.Functions.ILike(m.Name, pattern, @"\"));
+            models = models.Where(m => EF.Functions.ILike(m.Name, pattern, PageRequest.Escape));
         var total = await models.CountAsync(ct);
-        var sorted = request.SortBy switch
-        {
-            nameof(ModelRow.Name) => Sort(models, m => m.Name, request.Descending),
-            nameof(ModelRow.Kind) => Sort(models, m => m.Kind, request.Descending),
-            nameof(ModelRow.TrainingRunId) => Sort(models, m => m.TrainingRunId, request.Descending),
-            nameof(ModelRow.CreatedAt) => Sort(models, m => m.CreatedAt, request.Descending),
-            _ => models.OrderByDescending(m => m.CreatedAt),
-        };
-        var page = await sorted.ThenByDescending(m => m.Id).Skip(request.Skip).Take(request.Take)
+        var page = await models.SortBy(request)
+            .Column(nameof(ModelRow.Name), m => m.Name)
+            .Column(nameof(ModelRow.Kind), m => m.Kind)
+            .Column(nameof(ModelRow.TrainingRunId), m => m.TrainingRunId)
+            .Column(nameof(ModelRow.CreatedAt), m => m.CreatedAt)
+            .Otherwise(m => m.CreatedAt, descending: true).ThenByDescending(m => m.Id)
+            .PageOf(request)
             .Select(m => new
             {
                 m.Id, m.Name, m.Kind, m.TrainingRunId, m.CheckpointPath, m.CreatedAt, m.MetricsJson,
@@ -97,7 +93,7 @@ public sealed class TrainingQuery(IDbContextFactory<PreferenceStudioDbContext> c
             .ToListAsync(ct);
         var rows = page.Select(m => new ModelRow(m.Id, m.Name, m.Kind, m.Parent, m.TrainingRunId, m.CheckpointPath, m.CreatedAt,
             Metric(m.MetricsJson, MetricKeys.EvalAccuracy))).ToList();
-        return new GridPage<ModelRow>(rows, total);
+        return new Paged<ModelRow>(rows, total);
     }
 
     public async Task<RunDetails?> RunAsync(long id, CancellationToken ct)
@@ -144,7 +140,4 @@ public sealed class TrainingQuery(IDbContextFactory<PreferenceStudioDbContext> c
             return null;
         }
     }
-
-    private static IOrderedQueryable<T> Sort<T, TKey>(IQueryable<T> rows, Expression<Func<T, TKey>> key, bool descending) =>
-        descending ? rows.OrderByDescending(key) : rows.OrderBy(key);
 }

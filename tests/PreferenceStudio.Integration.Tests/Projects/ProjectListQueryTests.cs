@@ -1,5 +1,7 @@
 using PreferenceStudio.Core.Projects;
+using PreferenceStudio.Web.Grids;
 using PreferenceStudio.Web.Projects;
+using PreferenceStudio.Web.Security;
 using PreferenceStudio.Web.Seeding;
 
 namespace PreferenceStudio.Integration.Tests.Projects;

@@ -2,7 +2,9 @@ using Microsoft.EntityFrameworkCore;
 using PreferenceStudio.Core.Projects;
 using PreferenceStudio.Core.Tasks;
 using PreferenceStudio.Core.Training;
+using PreferenceStudio.Web.Grids;
 using PreferenceStudio.Web.Projects;
+using PreferenceStudio.Web.Security;
 using PreferenceStudio.Web.Seeding;
 
 namespace PreferenceStudio.Integration.Tests.Projects;
@@ -75,9 +77,34 @@ public class ProjectPageUseCaseTests : UseCaseTest
         var export = await exports.StartAsync(await AsAsync("Researcher"), projectId, ExportFormat.HelpSteer, CancellationToken.None);
         await Should.ThrowAsync<AccessRefusedException>(async () =>
             await exports.StartAsync(await AsAsync("Annotator"), projectId, ExportFormat.HelpSteer, CancellationToken.None));
+        await Should.ThrowAsync<AccessRefusedException>(async () =>
+            await exports.PageAsync(await AsAsync("Annotator"), projectId, new PageRequest(0, 10), CancellationToken.None));
 
         export.State.ShouldBe(RunState.Queued);
-        (await exports.RecentAsync(await AsAsync("Researcher"), projectId, CancellationToken.None)).Select(e => e.Id).ShouldBe([export.Id]);
+        var listed = await exports.PageAsync(await AsAsync("Researcher"), projectId, new PageRequest(0, 10), CancellationToken.None);
+        listed.Items.Select(e => e.Id).ShouldBe([export.Id]);
+        listed.Items[0].IsFinished.ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task ExportPage_ManyExports_PagesNewestFirstAndSortsByANamedColumnOnly()
+    {
+        var projectId = await DemoProjectIdAsync();
+        var exports = Service<ProjectExports>();
+        var researcher = await AsAsync("Researcher");
+        var started = new List<long>();
+        foreach (var format in new[] { ExportFormat.UltraFeedback, ExportFormat.TrlPreference, ExportFormat.HelpSteer })
+            started.Add((await exports.StartAsync(researcher, projectId, format, CancellationToken.None)).Id);
+
+        var first = await exports.PageAsync(researcher, projectId, new PageRequest(0, 2), CancellationToken.None);
+        var second = await exports.PageAsync(researcher, projectId, new PageRequest(1, 2), CancellationToken.None);
+        var byFormat = await exports.PageAsync(researcher, projectId, new PageRequest(0, 10, ProjectExports.Columns.Format), CancellationToken.None);
+        var byUnknown = await exports.PageAsync(researcher, projectId, new PageRequest(0, 10, "FilePath; drop table"), CancellationToken.None);
+
+        first.Total.ShouldBe(3);
+        first.Items.Select(e => e.Id).Concat(second.Items.Select(e => e.Id)).ShouldBe(started.AsEnumerable().Reverse());
+        byFormat.Items.Select(e => e.Format).ShouldBe([ExportFormat.TrlPreference, ExportFormat.UltraFeedback, ExportFormat.HelpSteer]);
+        byUnknown.Items.Select(e => e.Id).ShouldBe(started.AsEnumerable().Reverse());
     }
 
     [Fact]

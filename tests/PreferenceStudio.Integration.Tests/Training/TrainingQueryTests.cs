@@ -4,6 +4,7 @@ using PreferenceStudio.Core.Training;
 using PreferenceStudio.Integration.Tests.Web;
 using PreferenceStudio.Jobs.Training;
 using PreferenceStudio.Testing;
+using PreferenceStudio.Web.Grids;
 using PreferenceStudio.Web.Training;
 
 namespace PreferenceStudio.Integration.Tests.Training;
@@ -39,8 +40,8 @@ public class TrainingQueryTests : WebAppTest
     {
         var ids = await SeedRunsAsync();
 
-        var first = await Query.RunsAsync(new GridRequest(Page: 0, PageSize: 2), CancellationToken.None);
-        var second = await Query.RunsAsync(new GridRequest(Page: 1, PageSize: 2), CancellationToken.None);
+        var first = await Query.RunsAsync(new PageRequest(Page: 0, PageSize: 2), CancellationToken.None);
+        var second = await Query.RunsAsync(new PageRequest(Page: 1, PageSize: 2), CancellationToken.None);
 
         first.Total.ShouldBe(3);
         first.Items.Select(r => r.Id).ShouldBe([ids[2], ids[1]]);
@@ -55,9 +56,9 @@ public class TrainingQueryTests : WebAppTest
     {
         var ids = await SeedRunsAsync();
 
-        var ada = await Query.RunsAsync(new GridRequest(0, 10, nameof(RunRow.Project), Descending: true, Search: "ADA@"), CancellationToken.None);
-        var beta = await Query.RunsAsync(new GridRequest(0, 10, nameof(RunRow.Id), Descending: false, Search: "beta"), CancellationToken.None);
-        var literal = await Query.RunsAsync(new GridRequest(0, 10, Search: "%"), CancellationToken.None);
+        var ada = await Query.RunsAsync(new PageRequest(0, 10, nameof(RunRow.Project), Descending: true, Search: "ADA@"), CancellationToken.None);
+        var beta = await Query.RunsAsync(new PageRequest(0, 10, nameof(RunRow.Id), Descending: false, Search: "beta"), CancellationToken.None);
+        var literal = await Query.RunsAsync(new PageRequest(0, 10, Search: "%"), CancellationToken.None);
 
         ada.Total.ShouldBe(2);
         ada.Items.Select(r => r.Project).ShouldBe(["Project beta", "Project alpha"]);
@@ -79,7 +80,7 @@ public class TrainingQueryTests : WebAppTest
             await db.SaveChangesAsync();
         }
 
-        var found = await Query.ModelVersionsAsync(new GridRequest(0, 10, nameof(ModelRow.Name), Search: "alpha"), CancellationToken.None);
+        var found = await Query.ModelVersionsAsync(new PageRequest(0, 10, nameof(ModelRow.Name), Search: "alpha"), CancellationToken.None);
 
         found.Items.Select(m => m.Name).ShouldBe(["alpha base", "reward of alpha"]);
         found.Items[1].Parent.ShouldBe("alpha base");

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using PreferenceStudio.Core.Accounts;
 using PreferenceStudio.Web.Accounts;
+using PreferenceStudio.Web.Grids;
 
 namespace PreferenceStudio.Integration.Tests.Web;
 
@@ -112,21 +113,21 @@ public class AccountsPageTests : WebAppTest
         var extra2 = await IdOfAsync("extra2@example.org");
         (await WithAsync<AccountService, AccountError?>(s => s.SetLockedAsync(extra2, true, me))).ShouldBeNull();
 
-        var active = await WithAsync<AccountQuery, AccountPage>(q => q.PageAsync(new AccountFilter("extra", Roles.Annotator, Locked: false), AccountQuery.SortByEmail, true, 0, 1, CancellationToken.None));
-        var locked = await WithAsync<AccountQuery, AccountPage>(q => q.PageAsync(new AccountFilter(Locked: true), null, false, 0, 25, CancellationToken.None));
-        var researchers = await WithAsync<AccountQuery, AccountPage>(q => q.PageAsync(new AccountFilter(Role: Roles.Researcher), null, false, 0, 25, CancellationToken.None));
+        var active = await WithAsync<AccountQuery, Paged<AccountRow>>(q => q.PageAsync(new AccountFilter("extra", Roles.Annotator, Locked: false), new PageRequest(0, 1, AccountQuery.SortByEmail, Descending: true), CancellationToken.None));
+        var locked = await WithAsync<AccountQuery, Paged<AccountRow>>(q => q.PageAsync(new AccountFilter(Locked: true), new PageRequest(0, 25), CancellationToken.None));
+        var researchers = await WithAsync<AccountQuery, Paged<AccountRow>>(q => q.PageAsync(new AccountFilter(Role: Roles.Researcher), new PageRequest(0, 25), CancellationToken.None));
 
         active.Total.ShouldBe(2);
-        active.Rows.Select(r => r.Email).ShouldBe(["extra3@example.org"]);
-        locked.Rows.Select(r => (r.Email, r.IsLockedOut, r.Role)).ShouldBe([("extra2@example.org", true, Roles.Annotator)]);
-        researchers.Rows.ShouldAllBe(r => r.Role == Roles.Researcher);
-        researchers.Total.ShouldBe(researchers.Rows.Count);
+        active.Items.Select(r => r.Email).ShouldBe(["extra3@example.org"]);
+        locked.Items.Select(r => (r.Email, r.IsLockedOut, r.Role)).ShouldBe([("extra2@example.org", true, Roles.Annotator)]);
+        researchers.Items.ShouldAllBe(r => r.Role == Roles.Researcher);
+        researchers.Total.ShouldBe(researchers.Items.Count);
     }
 
     [Fact]
     public async Task PageAsync_EmailFilterWithLikeWildcards_MatchesThemLiterally()
     {
-        var page = await WithAsync<AccountQuery, AccountPage>(q => q.PageAsync(new AccountFilter("%"), null, false, 0, 25, CancellationToken.None));
+        var page = await WithAsync<AccountQuery, Paged<AccountRow>>(q => q.PageAsync(new AccountFilter("%"), new PageRequest(0, 25), CancellationToken.None));
 
         page.Total.ShouldBe(0);
     }

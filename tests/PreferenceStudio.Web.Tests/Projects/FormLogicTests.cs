@@ -1,5 +1,6 @@
 using PreferenceStudio.Core;
 using PreferenceStudio.Jobs;
+using PreferenceStudio.Web.Grids;
 using PreferenceStudio.Web.Projects;
 
 namespace PreferenceStudio.Web.Tests.Projects;
@@ -68,7 +69,8 @@ public class FormLogicTests
     {
         new PageRequest(0, 10, Search: " 100%_a\\b ").SearchPattern.ShouldBe(@"%100\%\_a\\b%");
         new PageRequest(0, 10, Search: "  ").SearchPattern.ShouldBeNull();
-        new PageRequest(-3, 100_000).Window.ShouldBe((0, PageRequest.MaxPageSize));
+        var clamped = new PageRequest(-3, 100_000);
+        (clamped.Skip, clamped.Take).ShouldBe((0, PageRequest.MaxPageSize));
     }
 
     [Fact]

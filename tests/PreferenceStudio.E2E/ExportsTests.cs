@@ -1,0 +1,66 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+using PreferenceStudio.Core.Annotations;
+using PreferenceStudio.Core.Projects;
+using PreferenceStudio.Core.Training;
+using PreferenceStudio.Web.Seeding;
+
+namespace PreferenceStudio.E2E;
+
+/// <summary>A researcher exports a project's labels from its page and downloads the file, on the app's own job node.</summary>
+public sealed class ExportsTests : BrowserTest
+{
+    private readonly string _store = Path.Combine(Path.GetTempPath(), "ps-e2e-exports-" + Guid.NewGuid().ToString("N"));
+
+    public ExportsTests() => Assertions.SetDefaultExpectTimeout(30_000);
+
+    protected override AppServer CreateApp(string connectionString) => new(connectionString, executeJobsWithStore: _store);
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (Directory.Exists(_store))
+            Directory.Delete(_store, recursive: true);
+    }
+
+    /// <summary>One "A is better" label on each pairwise task of the demo project; returns how many.</summary>
+    private async Task<int> LabelEveryPairwiseTaskAsync()
+    {
+        await using var db = Database.CreateContext();
+        var annotator = (await db.Users.SingleAsync(u => u.Email == "annotator@demo.local")).Id;
+        var project = await db.Projects.SingleAsync(p => p.Slug == DemoSeeder.ProjectSlug);
+        var tasks = await db.Tasks.Where(t => t.ProjectId == project.Id && t.Kind == TaskKind.Pairwise).ToListAsync();
+        foreach (var task in tasks)
+        {
+            var (a, b) = (task.Responses[0].ResponseId, task.Responses[1].ResponseId);
+            db.Annotations.Add(new PairwiseAnnotation(
+                new AnnotationContext(task.Id, annotator, null, Guid.NewGuid(), TimeSpan.FromSeconds(5), [a, b], null, DateTimeOffset.UtcNow),
+                a, b, PairwisePreference.ABetter, bothBad: false));
+        }
+        await db.SaveChangesAsync();
+        return tasks.Count;
+    }
+
+    [Fact]
+    public async Task Export_StartedFromTheProjectPage_ShowsItsProgressToSucceededAndDownloadsEveryRow()
+    {
+        var labels = await LabelEveryPairwiseTaskAsync();
+        await SignInAsync("researcher@demo.local");
+        await Page.OpenAsync($"/projects/{DemoSeeder.ProjectSlug}");
+        await Assertions.Expect(Page.GetByTestId("no-exports")).ToBeVisibleAsync();
+
+        await Page.GetByTestId("export-start").ClickAsync();
+
+        var row = Page.Locator("[data-testid=exports] [data-state]");
+        await row.WaitForAsync();
+        var id = long.Parse((await row.GetAttributeAsync("data-testid"))!["export-".Length..], System.Globalization.CultureInfo.InvariantCulture);
+        // Queued or running first, then the grid's poll takes it to its end without a reload.
+        await Assertions.Expect(Page.GetByTestId($"export-{id}")).ToHaveAttributeAsync("data-state", nameof(RunState.Succeeded));
+        var download = await Page.RunAndWaitForDownloadAsync(() => Page.GetByTestId($"download-{id}").ClickAsync());
+        var lines = (await File.ReadAllLinesAsync((await download.PathAsync())!)).Where(l => l.Length > 0).ToList();
+        lines.Count.ShouldBe(labels);
+        lines.ShouldAllBe(l => l.Contains("\"chosen\"") && l.Contains("\"rejected\""));
+        await using var check = Database.CreateContext();
+        (await check.DatasetExports.SingleAsync()).RowCount.ShouldBe(labels);
+    }
+}
