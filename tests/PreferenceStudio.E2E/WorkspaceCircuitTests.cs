@@ -1,6 +1,10 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Playwright;
 using PreferenceStudio.Core.Annotations;
+using PreferenceStudio.Core.Tasks;
+using PreferenceStudio.Web.Circuits;
 
 namespace PreferenceStudio.E2E;
 
@@ -74,6 +78,61 @@ public sealed class WorkspaceCircuitTests : BrowserTest
         (label.Preference, label.BothBad, label.Rationale).ShouldBe((PairwisePreference.BBetter, true, "B cites its source."));
         (await LocalStorageKeysAsync()).ShouldNotContain(k => k.StartsWith("ps-draft:", StringComparison.Ordinal), "a stored answer's draft is removed");
         ConsoleErrors.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Workspace_ConnectionDroppedMidAnswer_ReconnectsToTheSameCircuitWithTheAnswerAndStoresIt()
+    {
+        var tasks = await WorkspaceProjects.PairwiseAsync(Database, "reconnect", null, ("Only question?", "Answer A.", "Answer B."));
+        await WrapSocketsAsync();
+        await SignInAsync();
+        await Workspace.OpenAsync("reconnect");
+        await Page.Keyboard.PressAsync("4");
+        await Page.Locator("[data-testid=pref-1][aria-checked=true]").WaitForAsync();
+        await Page.FillAsync("#rationale", "B is right.");
+        await Page.EvaluateAsync("() => { window.__sameDocument = true; }");
+
+        // The network drops the circuit's connection (a code other than a normal close, as a proxy or Wi-Fi would):
+        // Blazor reconnects to the circuit the server kept, whose state holds the answer; the page is not reloaded.
+        await Page.EvaluateAsync("() => window.__psSockets.at(-1).close(4000, 'dropped by the test')");
+        await Page.WaitForFunctionAsync("() => window.__psSockets.length >= 2 && window.__psSockets.at(-1).readyState === WebSocket.OPEN");
+        await Page.Locator("#components-reconnect-modal").WaitForAsync(new() { State = WaitForSelectorState.Hidden });
+
+        (await Page.EvaluateAsync<bool>("() => window.__sameDocument === true")).ShouldBeTrue("reconnected in place, not reloaded");
+        (await Page.InputValueAsync("#rationale")).ShouldBe("B is right.");
+        await Page.GetByTestId("submit").ClickAsync();
+        await Page.GetByTestId("queue-message").WaitForAsync();
+        await using var db = Database.CreateContext();
+        var label = await db.PairwiseAnnotations.SingleAsync(a => a.TaskId == tasks[0]);
+        (label.Preference, label.Rationale).ShouldBe((PairwisePreference.BBetter, "B is right."));
+    }
+
+    [Fact]
+    public async Task Workspace_ActiveAnnotator_RenewsTheLeaseAndAnIdleOneDoesNot()
+    {
+        App.Services.GetRequiredService<IOptions<CircuitSettings>>().Value.LeaseRenewalInterval = TimeSpan.FromSeconds(1);
+        var tasks = await WorkspaceProjects.PairwiseAsync(Database, "lease", null, ("Only question?", "Answer A.", "Answer B."));
+        await SignInAsync();
+        await Workspace.OpenAsync("lease");
+        var leased = await ExpiresAtAsync(tasks[0]);
+
+        await Page.WaitForTimeoutAsync(2_500); // two renewal rounds with nothing done on the page
+        (await ExpiresAtAsync(tasks[0])).ShouldBe(leased, "an idle page lets its lease run out");
+
+        await Page.Keyboard.PressAsync("3");
+        DateTimeOffset renewed = leased;
+        for (var i = 0; i < 50 && renewed == leased; i++)
+        {
+            await Task.Delay(100);
+            renewed = await ExpiresAtAsync(tasks[0]);
+        }
+        renewed.ShouldBeGreaterThan(leased);
+    }
+
+    private async Task<DateTimeOffset> ExpiresAtAsync(long taskId)
+    {
+        await using var db = Database.CreateContext();
+        return await db.Assignments.Where(a => a.TaskId == taskId && a.State == AssignmentState.Active).Select(a => a.ExpiresAt).SingleAsync();
     }
 
     /// <summary>Wraps every WebSocket the page opens: window.__psSockets lists them, window.__psCut drops incoming frames.</summary>

@@ -18,7 +18,7 @@ public sealed class CircuitSettings
     /// <summary>How long a call from the server into the browser's JavaScript may take before it fails.</summary>
     public TimeSpan JSInteropDefaultCallTimeout { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>How often an idle circuit's user is checked (exists, same security stamp, not locked).</summary>
+    /// <summary>How often an idle circuit's user is checked (exists, same security stamp: an admin's lock or a role change renews it).</summary>
     public TimeSpan RevalidationInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long one "still allowed" answer is reused for the next events of a circuit, so a burst of events costs one query.</summary>
@@ -26,4 +26,10 @@ public sealed class CircuitSettings
 
     /// <summary>How often an HTTP request's sign-in cookie is checked against the account's security stamp.</summary>
     public TimeSpan CookieStampValidationInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How often the workspace renews an annotator's lease while they are doing something on the page (keys, mouse,
+    /// typing); an idle page lets it run out. Keep it well under the shortest lease a project sets (minutes).
+    /// </summary>
+    public TimeSpan LeaseRenewalInterval { get; set; } = TimeSpan.FromMinutes(2);
 }

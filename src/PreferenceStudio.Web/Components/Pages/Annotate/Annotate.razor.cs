@@ -1,9 +1,11 @@
 using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.Options;
 using Microsoft.JSInterop;
 using MudBlazor;
 using PreferenceStudio.Annotating;
 using PreferenceStudio.Core.Projects;
 using PreferenceStudio.Web.Annotating;
+using PreferenceStudio.Web.Circuits;
 
 namespace PreferenceStudio.Web.Components.Pages.Annotate;
 
@@ -15,9 +17,6 @@ namespace PreferenceStudio.Web.Components.Pages.Annotate;
 /// </summary>
 public sealed partial class Annotate : IAsyncDisposable
 {
-    /// <summary>How often the lease is renewed while there is activity on the page (the project's lease is longer).</summary>
-    private static readonly TimeSpan RenewEvery = TimeSpan.FromMinutes(2);
-
     [Parameter] public string Slug { get; set; } = "";
     [Parameter] public long? TaskId { get; set; }
     [SupplyParameterFromQuery(Name = "start")] public bool Start { get; set; }
@@ -28,6 +27,7 @@ public sealed partial class Annotate : IAsyncDisposable
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private TimeProvider Clock { get; set; } = default!;
+    [Inject] private IOptions<CircuitSettings> Settings { get; set; } = default!;
 
     private enum PageState { Loading, NoProject, Intro, Message, Working }
 
@@ -113,7 +113,7 @@ public sealed partial class Annotate : IAsyncDisposable
             return;
         _attaching = true;
         _self = DotNetObjectReference.Create(this);
-        await _script.AttachAsync(_root, _self, RenewEvery);
+        await _script.AttachAsync(_root, _self, Settings.Value.LeaseRenewalInterval);
         _attached = true;
         StateHasChanged();
     }
