@@ -33,14 +33,4 @@ internal static class ProjectsPage
         await page.WaitForFunctionAsync("() => document.querySelector('[data-testid=import-panel] input[type=file]')?._blazorInputFileNextFileId !== undefined");
         await input.SetInputFilesAsync(path);
     }
-
-    /// <summary>A README screenshot, written into docs/screenshots only when PS_SCREENSHOTS=1 (so test runs leave the tree alone).</summary>
-    public static async Task ReadmeScreenshotAsync(this IPage page, string name)
-    {
-        if (Environment.GetEnvironmentVariable("PS_SCREENSHOTS") != "1")
-            return;
-        var dir = Path.Combine(AppServer.RepoRoot, "docs", "screenshots");
-        Directory.CreateDirectory(dir);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(dir, name + ".png"), FullPage = true });
-    }
 }

@@ -48,18 +48,6 @@ public sealed class TrainingTests : BrowserTest
     private async Task WaitForCircuitAsync(string testId, string attribute) =>
         await Assertions.Expect(Page.GetByTestId(testId)).ToHaveAttributeAsync(attribute, "true");
 
-    /// <summary>The README's pictures are retaken from this test, and only when asked (PS_SCREENSHOTS=1).</summary>
-    private async Task ReadmeScreenshotAsync(string name)
-    {
-        if (Environment.GetEnvironmentVariable("PS_SCREENSHOTS") != "1")
-            return;
-        await Page.ScreenshotAsync(new PageScreenshotOptions
-        {
-            Path = Path.Combine(AppServer.RepoRoot, "docs", "screenshots", name + ".png"),
-            FullPage = true,
-        });
-    }
-
     private async Task<int> PlottedLossPointsAsync() =>
         int.Parse(await Page.GetByTestId("chart-loss").GetAttributeAsync("data-points") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
 
@@ -128,12 +116,12 @@ public sealed class TrainingTests : BrowserTest
         version.Kind.ShouldBe(ModelKind.Reward);
         await Assertions.Expect(Page.GetByTestId("output-model")).ToContainTextAsync(version.Name);
         await Assertions.Expect(Page.GetByTestId("held-out-loss")).ToHaveCountAsync(0);  // nothing held out: eval_share 0
-        await ReadmeScreenshotAsync("training-run");
+        await Page.ReadmeScreenshotAsync("training-run");
 
         await Page.GotoAsync("/training");
         await Assertions.Expect(Page.GetByTestId($"model-{version.Id}")).ToHaveTextAsync(version.Name);
         await Assertions.Expect(Page.GetByTestId($"run-{run.Id}")).ToBeVisibleAsync();
-        await ReadmeScreenshotAsync("training");
+        await Page.ReadmeScreenshotAsync("training");
         ConsoleErrors.ShouldBeEmpty(string.Join("\n", ConsoleErrors));
     }
 

@@ -63,16 +63,4 @@ public sealed class WorkspacePage(IPage page)
         await page.Mouse.MoveAsync(box[2] - 1, box[3], new() { Steps = 3 });
         await page.Mouse.UpAsync();
     }
-
-    /// <summary>
-    /// With PS_SCREENSHOTS=1, saves what the viewport shows to docs/screenshots/NAME.png (the README's pictures);
-    /// otherwise nothing, so an ordinary test run leaves the tree as it was.
-    /// </summary>
-    public async Task ScreenshotForDocsAsync(string name)
-    {
-        if (Environment.GetEnvironmentVariable("PS_SCREENSHOTS") != "1")
-            return;
-        var path = Path.Combine(AppServer.RepoRoot, "docs", "screenshots", name + ".png");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path });
-    }
 }

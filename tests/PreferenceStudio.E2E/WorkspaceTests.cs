@@ -42,7 +42,7 @@ public sealed class WorkspaceTests : BrowserTest
                 continue;
             }
             if (done.Count == 0)
-                await Workspace.ScreenshotForDocsAsync("workspace");
+                await Page.ReadmeScreenshotAsync("workspace", fullPage: false);
             expected[kind] = await AnswerAsync(kind, edit: false);
             await Workspace.NextTaskAsync(taskId);
             done[kind] = taskId;
@@ -209,7 +209,7 @@ public sealed class WorkspaceTests : BrowserTest
         await Page.Keyboard.PressAsync("Enter");
         await Page.Locator(".span-mark").WaitForAsync();
         (await Page.Locator(".span-mark").TextContentAsync()).ShouldBe(content[start..end]);
-        await Workspace.ScreenshotForDocsAsync("annotate-span");
+        await Page.ReadmeScreenshotAsync("annotate-span", fullPage: false);
         await Workspace.CheckBox($"flag-{responseId}-incomplete").CheckAsync();
         await Page.GetByTestId("submit").ClickAsync();
         return label => label is SpanAnnotation s && s.Spans.Count == 1 &&
