@@ -49,7 +49,8 @@ public sealed class WorkspaceTests : BrowserTest
         }
         done.Keys.Order().ShouldBe([TaskKind.Pairwise, TaskKind.Ranking, TaskKind.Span, TaskKind.Principle]);
         (await Page.EvaluateAsync<bool>("() => window.sameDocument === true")).ShouldBeTrue();
-        (await Page.GetByTestId("progress").InnerTextAsync()).ShouldContain("Done today: 4");
+        // The counts follow the next task onto the screen (the task first: that is what the annotator waits for).
+        await Assertions.Expect(Page.GetByTestId("progress")).ToContainTextAsync("Done today: 4");
 
         // Back to the previous answer (the last task labelled), in place, and change it.
         await Page.Keyboard.PressAsync("p");

@@ -247,7 +247,6 @@ public sealed partial class Annotate : IAsyncDisposable
         }
         Snackbar.Add(receipt.Message, receipt.AlreadyStored || receipt.Late ? Severity.Info : Severity.Success);
         ShowStatus(receipt.Message, Severity.Success);
-        await RefreshProgressAsync();
         if (Editing)
         {
             await ForgetAsync(me, target);
@@ -256,7 +255,10 @@ public sealed partial class Annotate : IAsyncDisposable
         }
         await ShowNextAsync();
         StateHasChanged();
-        // Only once the next task is on screen: a lost answer leaves the mark and the draft, and the next page resends.
+        // Only once the next task is on screen: the annotator waits for the task, not for the counts; and a lost answer
+        // leaves the mark and the draft, so the next page resends.
+        await RefreshProgressAsync();
+        StateHasChanged();
         await ForgetAsync(me, target);
     }
 
@@ -303,8 +305,9 @@ public sealed partial class Annotate : IAsyncDisposable
         }
         var target = _draft?.Target;
         ShowStatus("Skipped: the task went back to the pool.", Severity.Info);
-        await RefreshProgressAsync();
         await ShowNextAsync();
+        StateHasChanged();
+        await RefreshProgressAsync();
         if (target is not null)
             await Drafts.DeleteAsync(me, target);
     }
