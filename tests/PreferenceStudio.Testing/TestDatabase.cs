@@ -49,6 +49,14 @@ public sealed class TestDatabase : IAsyncDisposable
         return db;
     }
 
+    /// <summary>Contexts on this database for services that take a factory, as the app's do.</summary>
+    public IDbContextFactory<PreferenceStudioDbContext> ContextFactory() => new Contexts(this);
+
+    private sealed class Contexts(TestDatabase database) : IDbContextFactory<PreferenceStudioDbContext>
+    {
+        public PreferenceStudioDbContext CreateDbContext() => database.CreateContext();
+    }
+
     public PreferenceStudioDbContext CreateContext()
     {
         var options = new DbContextOptionsBuilder<PreferenceStudioDbContext>();
