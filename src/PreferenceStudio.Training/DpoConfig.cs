@@ -19,10 +19,11 @@ public sealed record DpoConfig
     public double? RpoAlpha { get; init; }
 
     /// <summary>
-    /// Peak AdamW learning rate. TRL's 5e-7 (Zephyr's) is for billion-parameter models whose every step moves many
-    /// weights; the tiny models trained on this CPU (64 wide, 2 layers) barely move at that rate in a few hundred
-    /// steps, and at 1e-4 their implicit rewards cross β-scale margins within one epoch of a few hundred pairs.
-    /// Set 5e-7 to 1e-6 for a real pretrained model.
+    /// Peak AdamW learning rate. TRL's 5e-7 (Zephyr's) suits billion-parameter models; the tiny models trained on
+    /// this CPU barely move at it. Measured on TinyCheckpoints' 64-wide 2-layer Qwen2 (pretrained 300 steps), one
+    /// epoch of 224 pairs of its corpus's sentences, those about the cat preferred (28 steps, β 0.1): held-out rewards/margins 0.004 at 5e-7, 0.08 at 1e-5, 0.56 at 1e-4,
+    /// 2.4 at 1e-3. 1e-4 moves the policy clearly within an epoch without running away from the reference.
+    /// Use 5e-7 to 1e-6 for a real pretrained model.
     /// </summary>
     public double LearningRate { get; init; } = 1e-4;
 
