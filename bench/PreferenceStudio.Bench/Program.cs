@@ -1,5 +1,7 @@
 // Throughput of a small GPT-2 on this machine: forward+backward tokens/s, a reward-model training step (the
-// trainer's whole step: batch, forward, Bradley-Terry loss, backward, clipping, AdamW) and generation tokens/s with
+// trainer's whole step: batch, forward, Bradley-Terry loss, backward, clipping, AdamW), a DPO training step (the
+// DPO trainer's whole run divided by its steps: the one reference pass, then per step the chosen and rejected rows in
+// one forward, masked log-prob sums, sigmoid loss, backward, clipping, AdamW) and generation tokens/s with
 // and without the KV cache. Run: dotnet run -c Release --project bench/PreferenceStudio.Bench [-- --layers 4 --embd 256 ...]
 // Each measure twice: with attention written out (matmul, mask, softmax, matmul) and with libtorch's
 // scaled_dot_product_attention. bench/PreferenceStudio.Bench/reference.py measures the same model and batch in PyTorch.
@@ -31,15 +33,16 @@ Console.WriteLine("| --- | --- | ---: | ---: |");
 string[] names =
 [
     $"forward+backward, T={options.Seq}", $"reward-model training step, T={options.Seq}",
+    $"DPO training step (reference pass included), T={options.Seq}",
     $"generation with KV cache, prompt {options.Prompt}, {options.NewTokens} new", $"generation without KV cache, prompt {options.Prompt}, {options.NewTokens} new",
 ];
-int[] batches = [options.Batch, options.Batch, options.GenBatch, options.GenBatch];
+int[] batches = [options.Batch, options.Batch, options.Batch, options.GenBatch, options.GenBatch];
 for (var i = 0; i < names.Length; i++)
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"| {names[i]} | {batches[i]} | {results[AttentionImplementation.Eager][i]:F0} | {results[AttentionImplementation.Sdpa][i]:F0} |"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\nlive tensors after the run: {DisposeScopeManager.Statistics.ThreadTotalLiveCount}"));
 
-// Tokens per second: forward + backward, the reward trainer's step, generation with and without the KV cache.
+// Tokens per second: forward + backward, the reward trainer's step, the DPO trainer's step, generation with and without the KV cache.
 static double[] Measure(Gpt2Config config, BenchOptions options)
 {
     torch.manual_seed(0);
@@ -66,12 +69,19 @@ static double[] Measure(Gpt2Config config, BenchOptions options)
     var rewardTrainer = new RewardTrainer(rewardModel, new RewardConfig { BatchSize = options.Batch / 2, MaxLength = options.Seq });
     var rewardSeconds = Time(3, () => rewardTrainer.Train(pairs)) / options.Steps;
 
+    // DPO: the same batch/2 pairs a step (prompt, chosen and rejected of seq/2 tokens each), against a frozen reference
+    torch.manual_seed(1);
+    using var reference = new Gpt2LMHeadModel(config);
+    var examples = pairs.Select(p => DpoExample.From(p)).ToList();
+    var dpoTrainer = new DpoTrainer(model, reference, new DpoConfig { BatchSize = options.Batch / 2, MaxLength = options.Seq });
+    var dpoSeconds = Time(3, () => dpoTrainer.Train(examples)) / options.Steps;
+
     // generation: greedy, fixed length (no stop tokens)
     var prompts = Enumerable.Range(0, options.GenBatch).Select(i => Enumerable.Range(0, options.Prompt).Select(t => (long)((i * 31 + t * 7) % config.VocabSize)).ToArray()).ToList();
     var genTokens = (double)options.GenBatch * options.NewTokens;
     var cached = Time(options.GenRuns, () => Generator.Generate(model, prompts, new GenerationOptions { MaxNewTokens = options.NewTokens, Temperature = 0 }));
     var uncached = Time(options.GenRuns, () => Generator.Generate(model, prompts, new GenerationOptions { MaxNewTokens = options.NewTokens, Temperature = 0, UseCache = false }));
-    return [trainTokens / trainSeconds, trainTokens / rewardSeconds, genTokens / cached, genTokens / uncached];
+    return [trainTokens / trainSeconds, trainTokens / rewardSeconds, trainTokens / dpoSeconds, genTokens / cached, genTokens / uncached];
 }
 
 // Fastest of `runs` calls, after two warm-up calls: on a shared machine the fastest run is the one least disturbed.

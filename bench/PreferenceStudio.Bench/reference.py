@@ -100,6 +100,43 @@ def reward_step():
     return [loss.item(), chosen.mean().item(), rejected.mean().item(), (chosen > rejected).float().mean().item()]
 
 
+# The DPO trainer's run divided by its steps, as TRL's DPOTrainer computes it with precompute_ref_log_probs: one
+# reference pass without gradients over every pair, then per step B/2 pairs as one batch of B rows (chosen rows, then
+# rejected rows: TRL's concatenated forward), log-probabilities summed over the response tokens only (the prompt is
+# the first T/2 tokens), the sigmoid loss -log σ(β h), clipping, AdamW.
+torch.manual_seed(1)
+reference = GPT()
+reference.eval()
+dpo_opt = torch.optim.AdamW(model.parameters(), lr=1e-4, weight_decay=0.0)
+BETA = 0.1
+completion = torch.zeros(B, T - 1, dtype=torch.bool)
+completion[:, T // 2 - 1:] = True  # position t predicts token t + 1
+dpo_batches = [torch.randint(0, V, (B, T)) for _ in range(STEPS)]
+
+
+def sequence_logps(m, ids):
+    logits = m(ids)[:, :-1]                                                # (B, T-1, V)
+    token = logits.log_softmax(-1).gather(2, ids[:, 1:, None]).squeeze(-1)  # (B, T-1)
+    return token.masked_fill(~completion, 0).sum(-1)                       # (B)
+
+
+def dpo_run():
+    with torch.no_grad():
+        ref = [sequence_logps(reference, ids) for ids in dpo_batches]
+    for ids, r in zip(dpo_batches, ref):
+        logps = sequence_logps(model, ids)
+        chosen, rejected = logps[: B // 2], logps[B // 2:]
+        h = (chosen - rejected) - (r[: B // 2] - r[B // 2:])
+        loss = -F.logsigmoid(BETA * h).mean()
+        dpo_opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        dpo_opt.step()
+        cr, rr = BETA * (chosen - r[: B // 2]).detach(), BETA * (rejected - r[B // 2:]).detach()
+        _ = [loss.item(), cr.mean().item(), rr.mean().item(), (cr > rr).float().mean().item(), (cr - rr).mean().item(),
+         chosen.mean().item(), rejected.mean().item()]
+
+
 prompts = torch.tensor([[(i * 31 + t * 7) % V for t in range(PROMPT)] for i in range(GEN_B)])
 
 
@@ -120,10 +157,12 @@ def generate(use_cache):
 model.eval()
 train = timed(STEPS, train_step)
 reward = timed(3, lambda: [reward_step() for _ in range(STEPS)]) / STEPS
+dpo = timed(3, dpo_run) / STEPS
 cached = timed(GEN_RUNS, lambda: generate(True))
 uncached = timed(GEN_RUNS, lambda: generate(False))
 print("| measure | batch | tokens/s |\n| --- | --- | ---: |")
 print(f"| forward+backward, T={T} | {B} | {B * T / train:.0f} |")
 print(f"| reward-model training step, T={T} | {B} | {B * T / reward:.0f} |")
+print(f"| DPO training step (reference pass included), T={T} | {B} | {B * T / dpo:.0f} |")
 print(f"| generation with KV cache, prompt {PROMPT}, {NEW} new | {GEN_B} | {GEN_B * NEW / cached:.0f} |")
 print(f"| generation without KV cache, prompt {PROMPT}, {NEW} new | {GEN_B} | {GEN_B * NEW / uncached:.0f} |")

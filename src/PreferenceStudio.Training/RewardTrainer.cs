@@ -48,7 +48,7 @@ public sealed class RewardTrainer
         var totalSteps = TotalSteps(train);
         var stepsPerEpoch = (usable.Count + config.BatchSize - 1) / config.BatchSize;
         var parameters = model.TrainableParameters();
-        using var optimizer = AdamW(parameters);
+        using var optimizer = TrainerOptimizer.AdamW(parameters, config.LearningRate, config.WeightDecay);
         var schedule = new WarmupCosineSchedule(config.LearningRate, (long)Math.Ceiling(config.WarmupRatio * totalSteps), totalSteps)
             .ToLambdaLR(optimizer);
         var history = new List<TrainingStep>((int)totalSteps);
@@ -70,7 +70,7 @@ public sealed class RewardTrainer
         {
             for (var epoch = (int)(step / stepsPerEpoch); epoch < config.Epochs; epoch++)
             {
-                var order = Shuffled(usable.Count, (int)(config.Seed % int.MaxValue) + epoch);
+                var order = TrainerOptimizer.EpochOrder(usable.Count, config.Seed, epoch);
                 for (var batchIndex = (int)(step - (long)epoch * stepsPerEpoch); batchIndex < stepsPerEpoch; batchIndex++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
@@ -92,7 +92,7 @@ public sealed class RewardTrainer
                         progress?.Report(report);
                     }
                     if (checkpoints is not null && step % checkpoints.SaveSteps == 0 && step < totalSteps)
-                        SaveCheckpoint(checkpoints, optimizer, new RewardTrainerState(step, totalSteps, config.Seed, history));
+                        checkpoints.Save(step, folder => RewardCheckpoint.Save(folder, model, optimizer, new TrainerState(step, totalSteps, config.Seed, history)));
                 }
             }
         }
@@ -138,28 +138,6 @@ public sealed class RewardTrainer
         return sums.ToDictionary(kv => "eval_" + kv.Key, kv => kv.Value / Math.Max(1, pairs.Count));
     }
 
-    // AdamW with decoupled weight decay on matrices only (linear and embedding weights), not on biases and norm
-    // scales, as Hugging Face's Trainer groups them.
-    private AdamW AdamW(IReadOnlyList<Parameter> parameters)
-    {
-        var decay = parameters.Where(p => p.dim() >= 2).ToList();
-        var noDecay = parameters.Where(p => p.dim() < 2).ToList();
-        return optim.AdamW(
-            [
-                new AdamW.ParamGroup(decay, new AdamW.Options { LearningRate = config.LearningRate, weight_decay = config.WeightDecay }),
-                new AdamW.ParamGroup(noDecay, new AdamW.Options { LearningRate = config.LearningRate, weight_decay = 0 }),
-            ], config.LearningRate);
-    }
-
-    private void SaveCheckpoint(TrainingCheckpoints checkpoints, OptimizerHelper optimizer, RewardTrainerState state)
-    {
-        RewardCheckpoint.Save(Path.Combine(checkpoints.Folder, TrainingCheckpoints.Prefix + state.GlobalStep), model, optimizer, state);
-        var old = Directory.EnumerateDirectories(checkpoints.Folder, TrainingCheckpoints.Prefix + "*")
-            .Select(d => (Dir: d, Step: TrainingCheckpoints.StepOf(d)))
-            .Where(x => x.Step >= 0).OrderByDescending(x => x.Step).Skip(checkpoints.SaveTotalLimit);
-        foreach (var (dir, _) in old) Directory.Delete(dir, recursive: true);
-    }
-
     private (Tensor Loss, Dictionary<string, double> Metrics) Forward(IReadOnlyList<PreferencePair> pairs)
     {
         var batch = PreferenceBatch.Collate(pairs, PadTokenId, model.Device);
@@ -191,12 +169,5 @@ public sealed class RewardTrainer
             if (!double.IsFinite(pair.Margin) || pair.Margin < 0)
                 throw new ArgumentException($"{name}[{i}]: margin must be finite and not negative, got {pair.Margin}", name);
         }
-    }
-
-    private static int[] Shuffled(int count, int seed)
-    {
-        var order = Enumerable.Range(0, count).ToArray();
-        new Random(seed).Shuffle(order);
-        return order;
     }
 }

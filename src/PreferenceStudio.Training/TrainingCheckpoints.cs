@@ -13,10 +13,22 @@ public sealed record TrainingCheckpoints(string Folder, int SaveSteps, int SaveT
     public static string? Latest(string folder) =>
         Directory.Exists(folder)
             ? Directory.EnumerateDirectories(folder, Prefix + "*")
-                .Where(d => File.Exists(Path.Combine(d, RewardCheckpoint.StateFile)))
+                .Where(d => File.Exists(Path.Combine(d, TrainerCheckpoint.StateFile)))
                 .Select(d => (Dir: d, Step: StepOf(d)))
                 .Where(x => x.Step >= 0).OrderByDescending(x => x.Step).Select(x => x.Dir).FirstOrDefault()
             : null;
+
+    /// <summary>Writes Folder/checkpoint-{step} with <paramref name="write"/>, then removes all but the newest
+    /// SaveTotalLimit checkpoints.</summary>
+    public void Save(long step, Action<string> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        write(Path.Combine(Folder, Prefix + step));
+        var old = Directory.EnumerateDirectories(Folder, Prefix + "*")
+            .Select(d => (Dir: d, Step: StepOf(d)))
+            .Where(x => x.Step >= 0).OrderByDescending(x => x.Step).Skip(SaveTotalLimit);
+        foreach (var (dir, _) in old) Directory.Delete(dir, recursive: true);
+    }
 
     /// <summary>The global step a checkpoint-{step} folder was written after, or -1 for a folder of another name.</summary>
     public static long StepOf(string checkpointFolder)

@@ -187,14 +187,4 @@ public class RewardTrainerTests
             if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         }
     }
-
-    /// <summary>Progress&lt;T&gt; posts to the thread pool; the trainer's reports are wanted in order, on this thread.</summary>
-    private sealed class SyncProgress(List<TrainingStep> into, Action<TrainingStep>? after = null) : IProgress<TrainingStep>
-    {
-        public void Report(TrainingStep value)
-        {
-            into.Add(value);
-            after?.Invoke(value);
-        }
-    }
 }
