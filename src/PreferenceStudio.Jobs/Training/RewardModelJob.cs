@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using Hangfire.Server;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -9,19 +5,11 @@ using PreferenceStudio.Core.Training;
 using PreferenceStudio.Data;
 using PreferenceStudio.Jobs.Export;
 using PreferenceStudio.Models;
-using PreferenceStudio.Models.Tokenization;
 using PreferenceStudio.Training;
 
 namespace PreferenceStudio.Jobs.Training;
 
-/// <summary>
-/// Trains one queued reward-model run: snapshots the project's preference pairs as a TRL export in the run's folder,
-/// trains on the base model with a fresh scalar head, streams step metrics into the run's time series, and records
-/// the checkpoint as a new model version. It runs on the <see cref="JobQueues.Training"/> queue and writes a resumable
-/// checkpoint every save_steps steps under runs/{id}/checkpoints. A run taken over from a worker that died continues
-/// on the same snapshot from its last checkpoint (or from the start without one), and its metric series keeps each
-/// step once. A researcher's cancel deletes the Hangfire job, which fires the job's cancellation token.
-/// </summary>
+/// <summary>Trains one queued reward-model run: a fresh scalar head on the base model, Bradley–Terry on the project's pairs.</summary>
 public sealed class RewardModelJob(
     PreferenceStudioDbContext db,
     TimeProvider clock,
@@ -31,154 +19,38 @@ public sealed class RewardModelJob(
     IOptions<TorchOptions> torchOptions,
     IHostEnvironment environment,
     JobNode node)
-    : JobBase(db, clock, logger)
+    : TrainingRunJob(db, clock, logger, formats, storage, torchOptions, environment, node)
 {
     public const string Name = "reward-model";
-    private static readonly TimeSpan FlushEvery = TimeSpan.FromSeconds(1);
 
-    private string Store(string relative) => storage.Value.Resolve(environment.ContentRootPath, relative);
+    protected override string JobName => Name;
 
-    public async Task<string?> RunAsync(long runId, PerformContext? context, CancellationToken cancellationToken)
+    protected override int MinimumPairs => 2;
+
+    protected override string TooFewPairs(int pairs) =>
+        $"The project has {pairs} preference pair(s); a reward model needs at least 2. Label pairwise or ranking tasks first.";
+
+    protected override ITrainingRunConfig ReadConfig(string json) => RewardRunConfig.FromJson(json);
+
+    protected override IRunTrainer CreateTrainer(ITrainingRunConfig config, string baseFolder, List<PreferencePair> train, List<PreferencePair> eval) =>
+        new Trainer(RewardModel.OnTopOf(CausalLM.FromPretrained(baseFolder, Torch.ResolveDevice())), ((RewardRunConfig)config).Trainer, train, eval);
+
+    protected override string OutputFolder(TrainingRun run) => $"models/reward-run-{run.Id}";
+
+    protected override ModelVersion Output(TrainingRun run, ModelVersion baseModel, string folder) =>
+        new($"reward model of run {run.Id}", ModelKind.Reward, folder, baseModel.Id, run.Id);
+
+    private sealed class Trainer(RewardModel model, RewardConfig config, List<PreferencePair> train, List<PreferencePair> eval) : IRunTrainer
     {
-        try
-        {
-            return await RunAsync(Name, context, () => TrainAsync(runId, cancellationToken), async reason =>
-            {
-                if (await Db.TrainingRuns.FindAsync(runId) is { IsFinished: false } run)
-                    run.Fail(reason, Clock.GetUtcNow());
-            });
-        }
-        finally
-        {
-            // However the job ended (succeeded, failed and recorded, cancelled, handed back), the run's page re-reads it.
-            await NotifyQuietlyAsync(runId);
-        }
-    }
+        private readonly RewardTrainer _trainer = new(model, config);
 
-    private async Task NotifyQuietlyAsync(long runId)
-    {
-        try
-        {
-            await Db.Database.NotifyRunChangedAsync(runId, CancellationToken.None);
-        }
-        catch (Exception error) when (error is not OutOfMemoryException)
-        {
-            // A page that misses this shows the run's end on its next load; the job's own outcome must not change for it.
-            Logger.LogWarning(error, "Could not announce the end of run {Run}", runId);
-        }
-    }
+        public long TotalSteps => _trainer.TotalSteps(train);
 
-    private async Task<string?> TrainAsync(long runId, CancellationToken cancellationToken)
-    {
-        var run = await Db.TrainingRuns.FindAsync([runId], cancellationToken)
-            ?? throw new InvalidOperationException($"Training run {runId} does not exist.");
-        if (run.IsFinished)
-            return $"run {run.Id} is already {run.State}";
-        var config = RewardRunConfig.FromJson(run.ConfigJson);
-        var baseModel = await Db.ModelVersions.AsNoTracking().SingleOrDefaultAsync(m => m.Id == run.BaseModelVersionId, cancellationToken)
-            ?? throw new InvalidOperationException($"Run {run.Id} names no existing base model.");
-        var projectId = run.ProjectId ?? throw new InvalidOperationException($"Run {run.Id} names no project.");
+        public IReadOnlyDictionary<string, double> Train(IProgress<TrainingStep> progress, TrainingCheckpoints? checkpoints, CancellationToken cancellationToken) =>
+            _trainer.Train(train, eval, progress, checkpoints, cancellationToken).Eval;
 
-        var runFolder = $"runs/{run.Id}";
-        var checkpointFolder = Store($"{runFolder}/checkpoints");
-        // A run taken over from a dead worker continues from its last checkpoint, or starts over without one.
-        var resumeFrom = TrainingCheckpoints.Latest(checkpointFolder);
-        await KeepSeriesUpToAsync(run.Id, resumeFrom, cancellationToken);
-        var datasetFile = Store($"{runFolder}/dataset.jsonl");
-        // The snapshot appears whole or not at all; a recovered run trains on the one its first attempt took.
-        if (!File.Exists(datasetFile))
-            await DatasetWriter.WriteFileAsync(formats.Single(f => f.Format == ExportFormat.TrlPreference), Db, projectId, datasetFile, cancellationToken);
+        public void SaveTo(string folder) => model.SavePretrained(folder);
 
-        var baseFolder = Store(baseModel.CheckpointPath);
-        var pairs = TrlPreferenceDataset.Load(datasetFile, BpeTokenizer.FromFile(Path.Combine(baseFolder, "tokenizer.json")));
-        if (pairs.Count < 2)
-            throw new InvalidOperationException($"The project has {pairs.Count} preference pair(s); a reward model needs at least 2. Label pairwise or ranking tasks first.");
-        var (train, eval) = Split(pairs, config.EvalShare, config.Trainer.Seed);
-
-        torchOptions.Value.ApplyThreads();
-        TorchSharp.torch.manual_seed((long)config.Trainer.Seed);
-        using var model = RewardModel.OnTopOf(CausalLM.FromPretrained(baseFolder, torchOptions.Value.ResolveDevice()));
-        var trainer = new RewardTrainer(model, config.Trainer);
-        run.Start(node.Name, checked((int)trainer.TotalSteps(train)), Clock.GetUtcNow());
-        await Db.SaveChangesAsync(cancellationToken);
-        await Db.Database.NotifyRunChangedAsync(run.Id, cancellationToken);
-        Logger.LogInformation("Run {Run}: {Train} training and {Eval} held-out pairs, {Steps} steps on {Base}, {Resume}",
-            run.Id, train.Count, eval.Count, run.TotalSteps, baseModel.Name, resumeFrom is null ? "from the start" : $"resumed from {resumeFrom}");
-        var checkpoints = config.SaveSteps > 0 ? new TrainingCheckpoints(checkpointFolder, config.SaveSteps, ResumeFrom: resumeFrom) : null;
-
-        var metrics = new RunMetricWriter(Db, run, Clock);
-        var training = Task.Run(() => trainer.Train(train, eval, metrics, checkpoints, cancellationToken), CancellationToken.None);
-        while (!training.IsCompleted)
-        {
-            await Task.WhenAny(training, Task.Delay(FlushEvery, CancellationToken.None));
-            await metrics.FlushAsync(CancellationToken.None);
-        }
-        RewardTrainingResult result;
-        try
-        {
-            result = await training;
-        }
-        catch (OperationCanceledException)
-        {
-            // The token fires for a researcher's cancel and for the worker's shutdown; only the first ends the run.
-            // On shutdown the exception goes on to Hangfire, which puts the job back for another worker.
-            if (!await IsCancelledAsync(run.Id))
-                throw;
-            await metrics.FlushAsync(CancellationToken.None);
-            DeleteFolder(checkpointFolder);
-            return $"run {run.Id} cancelled at step {run.Step} of {run.TotalSteps}";
-        }
-        await metrics.FlushAsync(CancellationToken.None);
-        foreach (var (key, value) in result.Eval)
-            Db.RunMetrics.Add(new RunMetric(run.Id, run.Step, key, value, Clock.GetUtcNow()));
-
-        var output = $"models/reward-run-{run.Id}";
-        model.SavePretrained(Store(output));
-        foreach (var file in Directory.EnumerateFiles(baseFolder, "tokenizer*.json"))
-            File.Copy(file, Path.Combine(Store(output), Path.GetFileName(file)), overwrite: true);
-        var version = new ModelVersion($"reward model of run {run.Id}", ModelKind.Reward, output, baseModel.Id, run.Id);
-        version.RecordMetrics(JsonSerializer.Serialize(result.Eval));
-        Db.ModelVersions.Add(version);
-        await Db.SaveChangesAsync(CancellationToken.None);
-        run.Succeed(Clock.GetUtcNow(), version.Id);
-        await Db.SaveChangesAsync(CancellationToken.None);
-        // A finished run resumes no more; its checkpoints are copies of weights the model version now holds.
-        DeleteFolder(checkpointFolder);
-        var accuracy = result.Eval.TryGetValue("eval_rewards/accuracies", out var a) ? a.ToString("0.000", CultureInfo.InvariantCulture) : "n/a";
-        return $"run {run.Id}: {run.TotalSteps} steps on {train.Count} pairs, held-out accuracy {accuracy}, model version {version.Id}";
-    }
-
-    /// <summary>
-    /// Makes the run's series hold each step up to <paramref name="checkpoint"/> once and nothing after it: the dead
-    /// attempt's later points go, and steps the checkpoint saw that the dead worker never flushed come from its log.
-    /// </summary>
-    private async Task KeepSeriesUpToAsync(long runId, string? checkpoint, CancellationToken cancellationToken)
-    {
-        var resumedAt = checkpoint is null ? -1 : TrainingCheckpoints.StepOf(checkpoint);
-        await Db.RunMetrics.Where(m => m.RunId == runId && m.Step > resumedAt).ExecuteDeleteAsync(cancellationToken);
-        if (checkpoint is null) return;
-        var recorded = (await Db.RunMetrics.Where(m => m.RunId == runId).Select(m => m.Step).Distinct().ToListAsync(cancellationToken)).ToHashSet();
-        var now = Clock.GetUtcNow();
-        foreach (var step in RewardCheckpoint.ReadState(checkpoint).LogHistory.Where(s => !recorded.Contains((int)s.Step)))
-            foreach (var (key, value) in step.Metrics)
-                Db.RunMetrics.Add(new RunMetric(runId, (int)step.Step, key, value, now));
-        await Db.SaveChangesAsync(cancellationToken);
-    }
-
-    private static void DeleteFolder(string folder)
-    {
-        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-    }
-
-    private Task<bool> IsCancelledAsync(long runId) =>
-        Db.TrainingRuns.AsNoTracking().Where(r => r.Id == runId).Select(r => r.State == RunState.Cancelled).SingleAsync();
-
-    /// <summary>The same pairs held out for the same seed, so runs with one config are comparable.</summary>
-    private static (List<PreferencePair> Train, List<PreferencePair> Eval) Split(List<PreferencePair> pairs, double evalShare, ulong seed)
-    {
-        var order = Enumerable.Range(0, pairs.Count).ToArray();
-        new Random((int)(seed % int.MaxValue)).Shuffle(order);
-        var evalCount = (int)Math.Round(pairs.Count * evalShare);
-        return (order.Skip(evalCount).Select(i => pairs[i]).ToList(), order.Take(evalCount).Select(i => pairs[i]).ToList());
+        public void Dispose() => model.Dispose();
     }
 }

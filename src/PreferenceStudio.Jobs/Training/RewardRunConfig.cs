@@ -4,7 +4,7 @@ using PreferenceStudio.Training;
 namespace PreferenceStudio.Jobs.Training;
 
 /// <summary>A reward-model run's config as stored on the run: the trainer's fields in snake_case, plus the held-out share.</summary>
-public sealed record RewardRunConfig
+public sealed record RewardRunConfig : ITrainingRunConfig
 {
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
 
@@ -18,6 +18,8 @@ public sealed record RewardRunConfig
     /// instead of starting over. Each costs a copy of the weights and optimizer moments on disk; the last two are kept.
     /// </summary>
     public int SaveSteps { get; init; } = 50;
+
+    ulong ITrainingRunConfig.Seed => Trainer.Seed;
 
     public IReadOnlyList<string> Validate()
     {

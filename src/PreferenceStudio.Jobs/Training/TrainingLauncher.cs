@@ -8,9 +8,20 @@ namespace PreferenceStudio.Jobs.Training;
 /// <summary>Records a training run and enqueues its job on the training queue; the first free worker listening to it trains it.</summary>
 public sealed class TrainingLauncher(PreferenceStudioDbContext db, IBackgroundJobClient jobs, TimeProvider clock)
 {
-    /// <summary>A queued run, or the problems of the request (each naming its field) and no run.</summary>
-    public async Task<(TrainingRun? Run, IReadOnlyList<string> Errors)> LaunchRewardModelAsync(
-        int projectId, int baseModelVersionId, RewardRunConfig config, string requestedBy, CancellationToken cancellationToken)
+    /// <summary>A queued reward-model run, or the problems of the request (each naming its field) and no run.</summary>
+    public Task<(TrainingRun? Run, IReadOnlyList<string> Errors)> LaunchRewardModelAsync(
+        int projectId, int baseModelVersionId, RewardRunConfig config, string requestedBy, CancellationToken cancellationToken) =>
+        LaunchAsync(TrainingKind.RewardModel, projectId, baseModelVersionId, config, requestedBy,
+            id => jobs.Enqueue<RewardModelJob>(JobQueues.Training, j => j.RunAsync(id, null, CancellationToken.None)), cancellationToken);
+
+    /// <summary>A queued DPO run of the base policy on the project's pairs, or the problems of the request and no run.</summary>
+    public Task<(TrainingRun? Run, IReadOnlyList<string> Errors)> LaunchDpoAsync(
+        int projectId, int basePolicyVersionId, DpoRunConfig config, string requestedBy, CancellationToken cancellationToken) =>
+        LaunchAsync(TrainingKind.Dpo, projectId, basePolicyVersionId, config, requestedBy,
+            id => jobs.Enqueue<DpoModelJob>(JobQueues.Training, j => j.RunAsync(id, null, CancellationToken.None)), cancellationToken);
+
+    private async Task<(TrainingRun? Run, IReadOnlyList<string> Errors)> LaunchAsync(TrainingKind kind,
+        int projectId, int baseModelVersionId, ITrainingRunConfig config, string requestedBy, Func<long, string> enqueue, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(config);
         var errors = config.Validate().ToList();
@@ -19,14 +30,15 @@ public sealed class TrainingLauncher(PreferenceStudioDbContext db, IBackgroundJo
         var baseModel = await db.ModelVersions.AsNoTracking().SingleOrDefaultAsync(m => m.Id == baseModelVersionId, cancellationToken);
         if (baseModel is null)
             errors.Add($"base_model: there is no model version {baseModelVersionId}");
+        else if (baseModel.Kind != ModelKind.Policy)
+            errors.Add($"base_model: model version {baseModelVersionId} is a {baseModel.Kind} model; training starts from a policy (a language model)");
         if (errors.Count > 0)
             return (null, errors);
 
-        var run = new TrainingRun(TrainingKind.RewardModel, config.ToJson(), requestedBy, projectId, baseModelVersionId);
+        var run = new TrainingRun(kind, config.ToJson(), requestedBy, projectId, baseModelVersionId);
         db.TrainingRuns.Add(run);
         await db.SaveChangesAsync(cancellationToken);
-        var (jobId, error) = OnDemandJobs.TryEnqueue(() =>
-            jobs.Enqueue<RewardModelJob>(JobQueues.Training, j => j.RunAsync(run.Id, null, CancellationToken.None)));
+        var (jobId, error) = OnDemandJobs.TryEnqueue(() => enqueue(run.Id));
         if (jobId is not null)
             run.AttachJob(jobId);
         else

@@ -15,7 +15,7 @@ using PreferenceStudio.Web.Seeding;
 
 namespace PreferenceStudio.Integration.Tests.Jobs;
 
-/// <summary>Labels in the database become a reward model on a worker: snapshot, training, metric series, model version.</summary>
+/// <summary>Labels in the database become a reward model or a DPO policy on a worker: snapshot, training, metric series, model version.</summary>
 public class RewardModelJobTests : WebAppTest
 {
     protected override TimeSpan Patience => TimeSpan.FromSeconds(90);
@@ -104,6 +104,58 @@ public class RewardModelJobTests : WebAppTest
         var run = await db.TrainingRuns.AsNoTracking().SingleAsync(r => r.Id == id);
         var job = run.JobId is null ? "  (no job)" : JobHistory.Describe(Storage, run.JobId);
         return $"Run {id} is {run.State} at step {run.Step} of {run.TotalSteps} on {run.Node ?? "no node"}{(run.Error is null ? "" : $", error: {run.Error}")}; its job's history:\n{job}";
+    }
+
+    [Fact]
+    public async Task LaunchDpo_WorkerRunning_TrainsThePolicyWithTrlMetricsAndRegistersItAsAChildOfTheBase()
+    {
+        await LabelAsync();
+        await using var worker = await WorkerNode.StartAsync(Database.ConnectionString, storageRoot: _store);
+        var config = new DpoRunConfig { Trainer = new DpoConfig { BatchSize = 2, Epochs = 3, MaxLength = 256, Seed = 7 }, EvalShare = 0.2 };
+
+        TrainingRun launched;
+        await using (var scope = App.Services.CreateAsyncScope())
+        {
+            var (queued, errors) = await scope.ServiceProvider.GetRequiredService<TrainingLauncher>()
+                .LaunchDpoAsync(_projectId, _baseModelId, config, "researcher", CancellationToken.None);
+            errors.ShouldBeEmpty();
+            launched = queued!;
+        }
+        var run = await WaitForRunAsync(launched.Id, [RunState.Succeeded, RunState.Failed]);
+
+        run.State.ShouldBe(RunState.Succeeded, run.Error);
+        run.Kind.ShouldBe(TrainingKind.Dpo);
+        run.TotalSteps.ShouldBe(3 * 2);  // 4 training pairs (one of five held out), 2 a step, 3 epochs
+        await using var db = Database.CreateContext();
+        var keys = await db.RunMetrics.Where(m => m.RunId == run.Id && m.Step == 1).Select(m => m.Key).ToListAsync();
+        foreach (var key in new[] { "loss", "rewards/chosen", "rewards/rejected", "rewards/accuracies", "rewards/margins", "logps/chosen", "logps/rejected" })
+            keys.ShouldContain(key);
+        // The first step's policy is the reference itself: every implicit reward is 0 and the loss is log 2.
+        (await db.RunMetrics.SingleAsync(m => m.RunId == run.Id && m.Step == 1 && m.Key == "loss")).Value.ShouldBe(Math.Log(2), 1e-4);
+        (await db.RunMetrics.AnyAsync(m => m.RunId == run.Id && m.Key == "eval_rewards/margins")).ShouldBeTrue();
+
+        var version = await db.ModelVersions.SingleAsync(m => m.Id == run.OutputModelVersionId);
+        (version.Kind, version.ParentId, version.TrainingRunId).ShouldBe((ModelKind.Policy, _baseModelId, run.Id));
+        using var policy = CausalLM.FromPretrained(Path.Combine(_store, version.CheckpointPath));
+        File.Exists(Path.Combine(_store, version.CheckpointPath, "tokenizer.json")).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task LaunchDpo_BaseIsARewardModel_NamesTheFieldAndQueuesNothing()
+    {
+        await using var db = Database.CreateContext();
+        var reward = new ModelVersion("a reward model", ModelKind.Reward, "models/reward");
+        db.ModelVersions.Add(reward);
+        await db.SaveChangesAsync();
+
+        await using var scope = App.Services.CreateAsyncScope();
+        var (run, errors) = await scope.ServiceProvider.GetRequiredService<TrainingLauncher>()
+            .LaunchDpoAsync(_projectId, reward.Id, new DpoRunConfig { Trainer = new DpoConfig { Beta = 0 } }, "researcher", CancellationToken.None);
+
+        run.ShouldBeNull();
+        errors.ShouldContain(e => e.StartsWith("base_model: ", StringComparison.Ordinal) && e.Contains("Reward"));
+        errors.ShouldContain(e => e.StartsWith("beta", StringComparison.Ordinal));
+        (await db.TrainingRuns.AnyAsync()).ShouldBeFalse();
     }
 
     [Fact]
