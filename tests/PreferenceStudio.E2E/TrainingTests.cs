@@ -126,6 +126,40 @@ public sealed class TrainingTests : BrowserTest
     }
 
     [Fact]
+    public async Task Researcher_LaunchesADpoRunFromTheForm_ItTrainsAndRegistersAPolicyWhoseParentIsTheBase()
+    {
+        await SeedLabelsAndBaseModelAsync();
+        await SignInAsync("researcher@demo.local");
+        await Page.GotoAsync("/training");
+        await WaitForCircuitAsync("launch", "data-interactive");
+
+        await Page.GetByTestId("kind-dpo").ClickAsync();
+        await Assertions.Expect(Page.GetByTestId("field-beta")).ToBeVisibleAsync();
+        await Assertions.Expect(Page.GetByTestId("field-use_margin")).ToHaveCountAsync(0);
+        // A value the DPO config refuses is named at its field.
+        await Page.FillAsync("#beta", "0");
+        await Page.PressAsync("#beta", "Tab");
+        await Assertions.Expect(Page.GetByTestId("field-beta")).ToContainTextAsync("beta must be positive, got 0");
+        await Page.FillAsync("#beta", "0.2");
+        await Page.FillAsync("#per_device_train_batch_size", "2");
+        await Page.FillAsync("#eval_share", "0");
+        await Page.PressAsync("#eval_share", "Tab");
+        await Assertions.Expect(Page.GetByTestId("field-beta")).Not.ToContainTextAsync("must be");
+        await Page.GetByTestId("launch-button").ClickAsync();
+        await Page.WaitForURLAsync(url => System.Text.RegularExpressions.Regex.IsMatch(url, "/training/[0-9]+$"));
+
+        await Assertions.Expect(Page.GetByTestId("run-state")).ToHaveTextAsync("Succeeded", new() { Timeout = 300_000 });
+        await using var check = Database.CreateContext();
+        var run = await check.TrainingRuns.SingleAsync();
+        run.Kind.ShouldBe(TrainingKind.Dpo);
+        DpoRunConfig.FromJson(run.ConfigJson).Trainer.Beta.ShouldBe(0.2);
+        var version = await check.ModelVersions.SingleAsync(m => m.Id == run.OutputModelVersionId);
+        (version.Kind, version.ParentId).ShouldBe((ModelKind.Policy, run.BaseModelVersionId));
+        await Assertions.Expect(Page.GetByTestId("output-model")).ToContainTextAsync(version.Name);
+        ConsoleErrors.ShouldBeEmpty(string.Join("\n", ConsoleErrors));
+    }
+
+    [Fact]
     public async Task Researcher_CancelsAQueuedRunBehindTheDialog_RunIsCancelled()
     {
         long runId;

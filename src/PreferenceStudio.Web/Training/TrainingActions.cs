@@ -1,3 +1,4 @@
+using PreferenceStudio.Core.Training;
 using PreferenceStudio.Jobs.Training;
 using PreferenceStudio.Web.Hosting;
 using PreferenceStudio.Web.Security;
@@ -21,7 +22,7 @@ public sealed class TrainingActions(AccessGate gate, IServiceScopeFactory scopes
 {
     public const string NotAllowed = "Only researchers and administrators can launch or cancel training runs.";
 
-    public async Task<LaunchOutcome> LaunchRewardModelAsync(RewardLaunchModel model, CancellationToken ct)
+    public async Task<LaunchOutcome> LaunchAsync(TrainingLaunchModel model, CancellationToken ct)
     {
         if (await ResearcherAsync() is not { } researcher)
             return new LaunchOutcome(null, [(null, NotAllowed)]);
@@ -29,9 +30,12 @@ public sealed class TrainingActions(AccessGate gate, IServiceScopeFactory scopes
         if (problems.Count > 0)
             return new LaunchOutcome(null, problems);
         await using var scope = scopes.CreateAsyncScope();
-        var (run, errors) = await scope.ServiceProvider.GetRequiredService<TrainingLauncher>()
-            .LaunchRewardModelAsync(model.ProjectId!.Value, model.BaseModelId!.Value, model.ToConfig(), researcher, ct);
-        return new LaunchOutcome(run?.Id, RewardLaunchModel.Locate(errors));
+        var launcher = scope.ServiceProvider.GetRequiredService<TrainingLauncher>();
+        var (project, baseModel) = (model.ProjectId!.Value, model.BaseModelId!.Value);
+        var (run, errors) = model.Kind == TrainingKind.Dpo
+            ? await launcher.LaunchDpoAsync(project, baseModel, model.ToDpoConfig(), researcher, ct)
+            : await launcher.LaunchRewardModelAsync(project, baseModel, model.ToRewardConfig(), researcher, ct);
+        return new LaunchOutcome(run?.Id, TrainingLaunchModel.Locate(errors));
     }
 
     public async Task<CancelOutcome> CancelAsync(long runId, CancellationToken ct)
