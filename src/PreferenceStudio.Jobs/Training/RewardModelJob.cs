@@ -17,16 +17,15 @@ namespace PreferenceStudio.Jobs.Training;
 /// <summary>
 /// Trains one queued reward-model run: snapshots the project's preference pairs as a TRL export in the run's folder,
 /// trains on the base model with a fresh scalar head, streams step metrics into the run's time series, and records
-/// the checkpoint as a new model version. It runs on the <see cref="JobQueues.Training"/> queue and writes a resumable
-/// checkpoint every save_steps steps under runs/{id}/checkpoints. A run taken over from a worker that died continues
-/// on the same snapshot from its last checkpoint (or from the start without one), and its metric series keeps each
-/// step once. A researcher's cancel deletes the Hangfire job, which fires the job's cancellation token.
+/// the checkpoint as a new model version with the labels the snapshot read (count and newest label's time). It runs
+/// on the <see cref="JobQueues.Training"/> queue and writes a resumable checkpoint every save_steps steps under
+/// runs/{id}/checkpoints. A run taken over from a worker that died continues on the same snapshot from its last
+/// checkpoint (or from the start without one), and its metric series keeps each step once. A researcher's cancel deletes the Hangfire job, which fires the job's cancellation token.
 /// </summary>
 public sealed class RewardModelJob(
     PreferenceStudioDbContext db,
     TimeProvider clock,
     ILogger<RewardModelJob> logger,
-    IEnumerable<IDatasetFormat> formats,
     IOptions<StorageOptions> storage,
     IOptions<TorchOptions> torchOptions,
     IHostEnvironment environment,
@@ -85,14 +84,23 @@ public sealed class RewardModelJob(
         var resumeFrom = TrainingCheckpoints.Latest(checkpointFolder);
         await KeepSeriesUpToAsync(run.Id, resumeFrom, cancellationToken);
         var datasetFile = Store($"{runFolder}/dataset.jsonl");
-        // The snapshot appears whole or not at all; a recovered run trains on the one its first attempt took.
+        var countsFile = Store($"{runFolder}/pair-counts.json");
+        // The snapshot appears whole or not at all, after its counts; a recovered run trains on the one its first attempt took.
         if (!File.Exists(datasetFile))
-            await DatasetWriter.WriteFileAsync(formats.Single(f => f.Format == ExportFormat.TrlPreference), Db, projectId, datasetFile, cancellationToken);
+        {
+            await DatasetWriter.WriteFileAsync(datasetFile, async writer =>
+            {
+                var written = await TrlPreferenceFormat.WritePairsAsync(Db, projectId, writer, cancellationToken);
+                await File.WriteAllTextAsync(countsFile, written.ToJson(), cancellationToken);
+            }, cancellationToken);
+        }
+        // A snapshot taken by the release before pair counts has none; its model's labels stay unknown.
+        var counts = File.Exists(countsFile) ? PairCounts.FromJson(await File.ReadAllTextAsync(countsFile, cancellationToken)) : null;
 
         var baseFolder = Store(baseModel.CheckpointPath);
         var pairs = TrlPreferenceDataset.Load(datasetFile, BpeTokenizer.FromFile(Path.Combine(baseFolder, "tokenizer.json")));
         if (pairs.Count < 2)
-            throw new InvalidOperationException($"The project has {pairs.Count} preference pair(s); a reward model needs at least 2. Label pairwise or ranking tasks first.");
+            throw new InvalidOperationException($"The project has {pairs.Count} preference pair(s); a reward model needs at least 2. Label pairwise, ranking or principle tasks first.");
         var (train, eval) = Split(pairs, config.EvalShare, config.Trainer.Seed);
 
         torchOptions.Value.ApplyThreads();
@@ -136,8 +144,10 @@ public sealed class RewardModelJob(
         model.SavePretrained(Store(output));
         foreach (var file in Directory.EnumerateFiles(baseFolder, "tokenizer*.json"))
             File.Copy(file, Path.Combine(Store(output), Path.GetFileName(file)), overwrite: true);
-        var version = new ModelVersion($"reward model of run {run.Id}", ModelKind.Reward, output, baseModel.Id, run.Id);
+        var version = new ModelVersion($"reward model of run {run.Id}", ModelKind.Reward, output, baseModel.Id, run.Id, ModelOrigin.RewardRun);
         version.RecordMetrics(JsonSerializer.Serialize(result.Eval));
+        if (counts is not null)
+            version.RecordLabelsSeen(counts.Labels, counts.NewestLabelAt);
         Db.ModelVersions.Add(version);
         await Db.SaveChangesAsync(CancellationToken.None);
         run.Succeed(Clock.GetUtcNow(), version.Id);

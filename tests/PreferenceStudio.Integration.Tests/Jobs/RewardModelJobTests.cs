@@ -130,6 +130,9 @@ public class RewardModelJobTests : WebAppTest
         version.Kind.ShouldBe(ModelKind.Reward);
         version.ParentId.ShouldBe(_baseModelId);
         version.TrainingRunId.ShouldBe(run.Id);
+        version.Origin.ShouldBe(ModelOrigin.RewardRun);
+        version.LabelsSeen.ShouldBe(3);
+        version.NewestLabelAt.ShouldBe(await db.Annotations.MaxAsync(a => a.CreatedAt));
         version.MetricsJson.ShouldContain("eval_rewards/accuracies");
         using var model = RewardModel.FromPretrained(Path.Combine(_store, version.CheckpointPath));
         File.Exists(Path.Combine(_store, version.CheckpointPath, "tokenizer.json")).ShouldBeTrue();
