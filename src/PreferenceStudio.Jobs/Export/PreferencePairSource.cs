@@ -47,12 +47,17 @@ public sealed class PreferencePairSource(PreferenceStudioDbContext db)
     {
         Counts.Read(PairSourceKind.Pairwise, label.CreatedAt);
         if (label.BothBad)
+        {
             Counts.LeaveOut(LeftOutReason.PairwiseBothBad);
-        else if (label.ChosenRejected is null)
+            return null;
+        }
+        if (label.ChosenRejected is not { } pair)
+        {
             Counts.LeaveOut(LeftOutReason.PairwiseTie);
-        else
-            Counts.Keep(PairSourceKind.Pairwise);
-        return label.BothBad ? null : label.ChosenRejected;
+            return null;
+        }
+        Counts.Keep(PairSourceKind.Pairwise);
+        return pair;
     }
 
     private IEnumerable<LabelledPair> FromRanking(ExportContext context, RankingAnnotation label, int promptId)
