@@ -783,6 +783,10 @@ namespace PreferenceStudio.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("kind");
 
+                    b.Property<int?>("LabelsSeen")
+                        .HasColumnType("integer")
+                        .HasColumnName("labels_seen");
+
                     b.Property<string>("MetricsJson")
                         .IsRequired()
                         .HasColumnType("jsonb")
@@ -794,9 +798,21 @@ namespace PreferenceStudio.Data.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("name");
 
+                    b.Property<DateTimeOffset?>("NewestLabelAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("newest_label_at");
+
+                    b.Property<int>("Origin")
+                        .HasColumnType("integer")
+                        .HasColumnName("origin");
+
                     b.Property<int?>("ParentId")
                         .HasColumnType("integer")
                         .HasColumnName("parent_id");
+
+                    b.Property<int?>("ReferenceModelId")
+                        .HasColumnType("integer")
+                        .HasColumnName("reference_model_id");
 
                     b.Property<long?>("TrainingRunId")
                         .HasColumnType("bigint")
@@ -812,10 +828,16 @@ namespace PreferenceStudio.Data.Migrations
                     b.HasIndex("ParentId")
                         .HasDatabaseName("ix_model_versions_parent_id");
 
+                    b.HasIndex("ReferenceModelId")
+                        .HasDatabaseName("ix_model_versions_reference_model_id");
+
                     b.HasIndex("TrainingRunId")
                         .HasDatabaseName("ix_model_versions_training_run_id");
 
-                    b.ToTable("model_versions", (string)null);
+                    b.ToTable("model_versions", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_model_versions_labels_seen", "labels_seen IS NULL OR labels_seen >= 0");
+                        });
                 });
 
             modelBuilder.Entity("PreferenceStudio.Core.Training.RunMetric", b =>
@@ -1378,6 +1400,12 @@ namespace PreferenceStudio.Data.Migrations
                         .HasForeignKey("ParentId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_model_versions_model_versions_parent_id");
+
+                    b.HasOne("PreferenceStudio.Core.Training.ModelVersion", null)
+                        .WithMany()
+                        .HasForeignKey("ReferenceModelId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_model_versions_model_versions_reference_model_id");
 
                     b.HasOne("PreferenceStudio.Core.Training.TrainingRun", null)
                         .WithMany()

@@ -33,6 +33,7 @@ public static class JobsExtensions
         services.AddScoped<Export.ExportLauncher>();
         services.AddScoped<Training.TrainingLauncher>();
         services.AddScoped<Training.ModelRegistry>();
+        services.AddScoped<Training.ModelLineage>();
         services.AddScoped<ProjectSchedules>();
         foreach (var format in new Export.IDatasetFormat[]
                  {

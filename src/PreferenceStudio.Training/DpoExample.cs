@@ -9,10 +9,10 @@ public sealed record DpoExample(IReadOnlyList<long> Prompt, IReadOnlyList<long> 
 {
     public int LongestSequence => Prompt.Count + Math.Max(Chosen.Count, Rejected.Count);
 
-    /// <summary>The same comparison as a reward-model pair has it (its margin is not used by DPO).</summary>
-    public static DpoExample From(PreferencePair pair, double weight = 1)
+    /// <summary>The same comparison as a reward-model pair has it, with its weight (its margin is not used by DPO).</summary>
+    public static DpoExample From(PreferencePair pair)
     {
         ArgumentNullException.ThrowIfNull(pair);
-        return new DpoExample(pair.Prompt, pair.Chosen, pair.Rejected, weight);
+        return new DpoExample(pair.Prompt, pair.Chosen, pair.Rejected, pair.Weight);
     }
 }

@@ -5,7 +5,8 @@ namespace PreferenceStudio.Training;
 
 /// <summary>
 /// Reads TRL's conversational preference layout, JSON Lines of {"prompt": [messages], "chosen": [one assistant
-/// message], "rejected": [...], "margin": n}, as the TRL preference export writes it, and tokenizes every row with
+/// message], "rejected": [...], "margin": n, "weight": w}, as the TRL preference export writes it (weight: the pair's share
+/// of one labelled example, 1 when absent), and tokenizes every row with
 /// ChatML: the prompt with the assistant's turn opened, each response closed by &lt;|im_end|&gt;.
 /// </summary>
 public static class TrlPreferenceDataset
@@ -39,11 +40,15 @@ public static class TrlPreferenceDataset
         if (prompt.Count == 0 || prompt[^1].Role != "user")
             throw new FormatException("'prompt' must end with a user message");
         var margin = row.TryGetProperty("margin", out var m) ? m.GetDouble() : 0;
+        var weight = row.TryGetProperty("weight", out var w) ? w.GetDouble() : 1;
+        if (!(weight > 0) || !double.IsFinite(weight))
+            throw new FormatException($"'weight' must be a positive number, got {weight}");
         return new PreferencePair(
             tokenizer.Encode(ChatML.Format(prompt)),
             [.. tokenizer.Encode(Response(row, "chosen")), end],
             [.. tokenizer.Encode(Response(row, "rejected")), end],
-            margin);
+            margin,
+            weight);
     }
 
     private static List<ChatMessage> Messages(JsonElement row, string field)

@@ -20,7 +20,7 @@ public class DpoTrainerTests
     }
 
     private static List<DpoExample> Examples(int count, int seed) =>
-        SyntheticPreferences.Make(count, seed).Select(p => DpoExample.From(p)).ToList();
+        SyntheticPreferences.Make(count, seed).Select(DpoExample.From).ToList();
 
     private static Dictionary<string, Tensor> Snapshot(CausalLM model) =>
         model.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());

@@ -32,6 +32,16 @@ public sealed class TrlPreferenceDatasetTests : IDisposable
         Tokenizer.Decode(pairs[0].Rejected).ShouldBe("Green." + ChatML.End);
         pairs[0].Margin.ShouldBe(2);
         pairs[1].Margin.ShouldBe(0);
+        pairs[1].Weight.ShouldBe(1, "a row without a weight is one whole example");
+    }
+
+    [Fact]
+    public void Load_WeightedRow_CarriesItsWeightIntoTheDpoExample()
+    {
+        var pairs = Load("""{"prompt":[{"role":"user","content":"x"}],"chosen":[{"role":"assistant","content":"a"}],"rejected":[{"role":"assistant","content":"b"}],"weight":0.25}""");
+
+        pairs.Single().Weight.ShouldBe(0.25);
+        DpoExample.From(pairs.Single()).Weight.ShouldBe(0.25);
     }
 
     [Theory]
@@ -39,6 +49,7 @@ public sealed class TrlPreferenceDatasetTests : IDisposable
     [InlineData("""{"prompt":[{"role":"user","content":"x"}],"chosen":[],"rejected":[{"role":"assistant","content":"b"}]}""", "'chosen' must hold exactly one assistant message")]
     [InlineData("""{"prompt":[{"role":"assistant","content":"x"}],"chosen":[{"role":"assistant","content":"a"}],"rejected":[{"role":"assistant","content":"b"}]}""", "'prompt' must end with a user message")]
     [InlineData("""{"prompt":[{"role":"user","content":"x"}],"chosen":[{"role":"assistant","content":"a<|im_end|>"}],"rejected":[{"role":"assistant","content":"b"}]}""", "'chosen' contains a ChatML control token")]
+    [InlineData("""{"prompt":[{"role":"user","content":"x"}],"chosen":[{"role":"assistant","content":"a"}],"rejected":[{"role":"assistant","content":"b"}],"weight":0}""", "'weight' must be a positive number, got 0")]
     [InlineData("""{"prompt": [""", "line 2")]
     public void Load_MalformedRow_NamesTheLineAndWhatIsWrong(string badLine, string expected)
     {

@@ -8,11 +8,13 @@ internal sealed class ModelVersionConfiguration : IEntityTypeConfiguration<Model
 {
     public void Configure(EntityTypeBuilder<ModelVersion> b)
     {
-        b.ToTable("model_versions");
+        b.ToTable("model_versions", t =>
+            t.HasCheckConstraint("ck_model_versions_labels_seen", "labels_seen IS NULL OR labels_seen >= 0"));
         b.Property(m => m.Name).HasMaxLength(200);
         b.HasIndex(m => m.Name).IsUnique();
         b.Property(m => m.MetricsJson).HasColumnName("metrics").HasColumnType("jsonb");
         b.HasOne<ModelVersion>().WithMany().HasForeignKey(m => m.ParentId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<ModelVersion>().WithMany().HasForeignKey(m => m.ReferenceModelId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<TrainingRun>().WithMany().HasForeignKey(m => m.TrainingRunId).OnDelete(DeleteBehavior.Restrict);
     }
 }

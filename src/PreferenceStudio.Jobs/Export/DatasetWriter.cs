@@ -45,16 +45,23 @@ public sealed class DatasetWriter(Stream stream) : IAsyncDisposable
     /// Writes a project's labels in a format to a file that appears whole or not at all (written aside, then
     /// renamed); returns the row count.
     /// </summary>
-    public static async Task<int> WriteFileAsync(IDatasetFormat format, PreferenceStudioDbContext db, int projectId, string file, CancellationToken cancellationToken)
+    public static Task<int> WriteFileAsync(IDatasetFormat format, PreferenceStudioDbContext db, int projectId, string file, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(format);
+        return WriteFileAsync(file, writer => format.WriteAsync(db, projectId, writer, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>Writes rows with <paramref name="write"/> to a file that appears whole or not at all; returns the row count.</summary>
+    public static async Task<int> WriteFileAsync(string file, Func<DatasetWriter, Task> write, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(write);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
         var partial = file + ".part";
         int rows;
         await using (var stream = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
         await using (var writer = new DatasetWriter(stream))
         {
-            await format.WriteAsync(db, projectId, writer, cancellationToken);
+            await write(writer);
             rows = writer.Rows;
         }
         File.Move(partial, file, overwrite: true);

@@ -6,47 +6,56 @@ using PreferenceStudio.Data;
 namespace PreferenceStudio.Jobs.Export;
 
 /// <summary>
-/// TRL's conversational preference layout (prompt, chosen, rejected), as DPOTrainer and RewardTrainer read it.
-/// Rows come from pairwise labels (ties left out) and from every pair of distinct ranks in a ranking;
-/// "margin" is the strength (1 better, 2 much better) or the rank difference.
+/// TRL's conversational preference layout (prompt, chosen, rejected), as DPOTrainer and RewardTrainer read it, one
+/// row per pair of <see cref="PreferencePairSource"/> (so the export and training see the same pairs). Besides TRL's
+/// fields: "margin" (strength, rank difference, or 1 for a principle), "weight" (a ranking's or a principle group's
+/// pairs share one example), and the provenance: "source", "task_id" and "annotator" (the first of "task_ids" and
+/// "annotators", which list every label behind the pair), "labelled_at" (the newest of them), "principle" (its key, or null).
 /// </summary>
 public sealed class TrlPreferenceFormat : IDatasetFormat
 {
     public ExportFormat Format => ExportFormat.TrlPreference;
 
-    public async Task WriteAsync(PreferenceStudioDbContext db, int projectId, DatasetWriter writer, CancellationToken cancellationToken)
+    public Task WriteAsync(PreferenceStudioDbContext db, int projectId, DatasetWriter writer, CancellationToken cancellationToken) =>
+        WritePairsAsync(db, projectId, writer, cancellationToken);
+
+    /// <summary>Writes every pair and returns what was kept and left out.</summary>
+    public static async Task<PairCounts> WritePairsAsync(PreferenceStudioDbContext db, int projectId, DatasetWriter writer, CancellationToken cancellationToken)
     {
-        var context = new ExportContext(db);
-        await foreach (var batch in CurrentLabels.BatchesAsync<PairwiseAnnotation>(db, projectId, cancellationToken))
-        {
-            await context.LoadAsync(batch.Select(x => x.PromptId), batch.SelectMany(x => new[] { x.Label.ResponseAId, x.Label.ResponseBId }), cancellationToken);
-            foreach (var (label, promptId) in batch)
-                if (label.ChosenRejected is var (chosen, rejected))
-                    await WritePairAsync(writer, context, promptId, chosen, rejected, label.Strength, "pairwise", label, cancellationToken);
-        }
-        await foreach (var batch in CurrentLabels.BatchesAsync<RankingAnnotation>(db, projectId, cancellationToken))
-        {
-            await context.LoadAsync(batch.Select(x => x.PromptId), batch.SelectMany(x => x.Label.Entries.Select(e => e.ResponseId)), cancellationToken);
-            foreach (var (label, promptId) in batch)
-            {
-                var ranked = label.Entries.OrderBy(e => e.Rank).ThenBy(e => e.ResponseId).ToList();
-                foreach (var better in ranked)
-                    foreach (var worse in ranked.Where(e => e.Rank > better.Rank))
-                        await WritePairAsync(writer, context, promptId, better.ResponseId, worse.ResponseId, worse.Rank - better.Rank, "ranking", label, cancellationToken);
-            }
-        }
+        var source = new PreferencePairSource(db);
+        await foreach (var pair in source.ReadAsync(projectId, cancellationToken))
+            await writer.WriteRowAsync(json => WritePair(json, pair), cancellationToken);
+        return source.Counts;
     }
 
-    private static Task WritePairAsync(DatasetWriter writer, ExportContext context, int promptId, int chosen, int rejected,
-        int margin, string source, Annotation label, CancellationToken cancellationToken) =>
-        writer.WriteRowAsync(json =>
-        {
-            DatasetWriter.WriteMessages(json, "prompt", context.Prompts[promptId]);
-            DatasetWriter.WriteAssistant(json, "chosen", context.Responses[chosen].Text);
-            DatasetWriter.WriteAssistant(json, "rejected", context.Responses[rejected].Text);
-            json.WriteNumber("margin", margin);
-            WriteProvenance(json, source, label);
-        }, cancellationToken);
+    private static void WritePair(Utf8JsonWriter json, LabelledPair pair)
+    {
+        DatasetWriter.WriteMessages(json, "prompt", pair.Prompt);
+        DatasetWriter.WriteAssistant(json, "chosen", pair.Chosen);
+        DatasetWriter.WriteAssistant(json, "rejected", pair.Rejected);
+        json.WriteNumber("margin", pair.Margin);
+        json.WriteNumber("weight", pair.Weight);
+        json.WriteString("source", SourceName(pair.Source));
+        json.WriteNumber("task_id", pair.TaskIds[0]);
+        json.WriteString("annotator", pair.Annotators[0]);
+        json.WriteStartArray("task_ids");
+        foreach (var id in pair.TaskIds) json.WriteNumberValue(id);
+        json.WriteEndArray();
+        json.WriteStartArray("annotators");
+        foreach (var annotator in pair.Annotators) json.WriteStringValue(annotator);
+        json.WriteEndArray();
+        json.WriteString("labelled_at", pair.LabelledAt);
+        if (pair.PrincipleKey is null) json.WriteNull("principle");
+        else json.WriteString("principle", pair.PrincipleKey);
+    }
+
+    private static string SourceName(PairSourceKind source) => source switch
+    {
+        PairSourceKind.Pairwise => "pairwise",
+        PairSourceKind.Ranking => "ranking",
+        PairSourceKind.Principle => "principle",
+        _ => throw new ArgumentOutOfRangeException(nameof(source), source, "unknown pair source"),
+    };
 
     internal static void WriteProvenance(Utf8JsonWriter json, string source, Annotation label)
     {

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PreferenceStudio.Core.Training;
 using PreferenceStudio.Data;
-using PreferenceStudio.Jobs.Export;
 using PreferenceStudio.Models;
 using PreferenceStudio.Training;
 
@@ -17,12 +16,11 @@ public sealed class DpoModelJob(
     PreferenceStudioDbContext db,
     TimeProvider clock,
     ILogger<DpoModelJob> logger,
-    IEnumerable<IDatasetFormat> formats,
     IOptions<StorageOptions> storage,
     IOptions<TorchOptions> torchOptions,
     IHostEnvironment environment,
     JobNode node)
-    : TrainingRunJob(db, clock, logger, formats, storage, torchOptions, environment, node)
+    : TrainingRunJob(db, clock, logger, storage, torchOptions, environment, node)
 {
     public const string Name = "dpo";
 
@@ -31,7 +29,7 @@ public sealed class DpoModelJob(
     protected override int MinimumPairs => 2;
 
     protected override string TooFewPairs(int pairs) =>
-        $"The project has {pairs} preference pair(s); DPO needs at least 2. Label pairwise or ranking tasks first.";
+        $"The project has {pairs} preference pair(s); DPO needs at least 2. Label pairwise, ranking or principle tasks first.";
 
     protected override ITrainingRunConfig ReadConfig(string json) => DpoRunConfig.FromJson(json);
 
@@ -43,7 +41,7 @@ public sealed class DpoModelJob(
         {
             // The reference is the base itself, loaded a second time: DPO needs it unchanged while the policy moves.
             return new Trainer(policy, CausalLM.FromPretrained(baseFolder, device), ((DpoRunConfig)config).Trainer,
-                train.Select(p => DpoExample.From(p)).ToList(), eval.Select(p => DpoExample.From(p)).ToList());
+                train.Select(DpoExample.From).ToList(), eval.Select(DpoExample.From).ToList());
         }
         catch
         {
@@ -55,7 +53,8 @@ public sealed class DpoModelJob(
     protected override string OutputFolder(TrainingRun run) => $"models/dpo-run-{run.Id}";
 
     protected override ModelVersion Output(TrainingRun run, ModelVersion baseModel, string folder) =>
-        new($"policy of DPO run {run.Id}", ModelKind.Policy, folder, baseModel.Id, run.Id);
+        // The reference is the base: the run held the policy to it.
+        new($"policy of DPO run {run.Id}", ModelKind.Policy, folder, baseModel.Id, run.Id, ModelOrigin.DpoRun, referenceModelId: baseModel.Id);
 
     private sealed class Trainer(CausalLM policy, CausalLM reference, DpoConfig config, List<DpoExample> train, List<DpoExample> eval) : IRunTrainer
     {

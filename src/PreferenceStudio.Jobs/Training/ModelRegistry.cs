@@ -41,7 +41,7 @@ public sealed class ModelRegistry(PreferenceStudioDbContext db, IOptions<Storage
             errors.Add($"name: a model version is already called '{name}'");
         if (errors.Count > 0)
             return (null, errors);
-        var version = new ModelVersion(name, ModelKind.Policy, folder);
+        var version = new ModelVersion(name, ModelKind.Policy, folder, origin: ModelOrigin.Base);
         db.ModelVersions.Add(version);
         await db.SaveChangesAsync(cancellationToken);
         return (version, []);

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PreferenceStudio.Core.Training;
 using PreferenceStudio.Data;
-using PreferenceStudio.Jobs.Export;
 using PreferenceStudio.Models;
 using PreferenceStudio.Training;
 
@@ -14,12 +13,11 @@ public sealed class RewardModelJob(
     PreferenceStudioDbContext db,
     TimeProvider clock,
     ILogger<RewardModelJob> logger,
-    IEnumerable<IDatasetFormat> formats,
     IOptions<StorageOptions> storage,
     IOptions<TorchOptions> torchOptions,
     IHostEnvironment environment,
     JobNode node)
-    : TrainingRunJob(db, clock, logger, formats, storage, torchOptions, environment, node)
+    : TrainingRunJob(db, clock, logger, storage, torchOptions, environment, node)
 {
     public const string Name = "reward-model";
 
@@ -28,7 +26,7 @@ public sealed class RewardModelJob(
     protected override int MinimumPairs => 2;
 
     protected override string TooFewPairs(int pairs) =>
-        $"The project has {pairs} preference pair(s); a reward model needs at least 2. Label pairwise or ranking tasks first.";
+        $"The project has {pairs} preference pair(s); a reward model needs at least 2. Label pairwise, ranking or principle tasks first.";
 
     protected override ITrainingRunConfig ReadConfig(string json) => RewardRunConfig.FromJson(json);
 
@@ -38,7 +36,7 @@ public sealed class RewardModelJob(
     protected override string OutputFolder(TrainingRun run) => $"models/reward-run-{run.Id}";
 
     protected override ModelVersion Output(TrainingRun run, ModelVersion baseModel, string folder) =>
-        new($"reward model of run {run.Id}", ModelKind.Reward, folder, baseModel.Id, run.Id);
+        new($"reward model of run {run.Id}", ModelKind.Reward, folder, baseModel.Id, run.Id, ModelOrigin.RewardRun);
 
     private sealed class Trainer(RewardModel model, RewardConfig config, List<PreferencePair> train, List<PreferencePair> eval) : IRunTrainer
     {

@@ -17,7 +17,7 @@ namespace PreferenceStudio.Jobs.Training;
 /// <summary>
 /// What every training run's job does around its trainer: snapshots the project's preference pairs as a TRL export in
 /// the run's folder, splits them by the run's seed, streams step metrics into the run's time series, and records the
-/// trained model as a new model version. It runs on the <see cref="JobQueues.Training"/> queue and writes a resumable
+/// trained model as a new model version with the labels the snapshot read (count and newest label's time). It runs on the <see cref="JobQueues.Training"/> queue and writes a resumable
 /// checkpoint every save_steps steps under runs/{id}/checkpoints. A run taken over from a worker that died continues
 /// on the same snapshot from its last checkpoint (or from the start without one), and its metric series keeps each
 /// step once. A researcher's cancel deletes the Hangfire job, which fires the job's cancellation token.
@@ -26,7 +26,6 @@ public abstract class TrainingRunJob(
     PreferenceStudioDbContext db,
     TimeProvider clock,
     ILogger logger,
-    IEnumerable<IDatasetFormat> formats,
     IOptions<StorageOptions> storage,
     IOptions<TorchOptions> torchOptions,
     IHostEnvironment environment,
@@ -106,9 +105,18 @@ public abstract class TrainingRunJob(
         var resumeFrom = TrainingCheckpoints.Latest(checkpointFolder);
         await KeepSeriesUpToAsync(run.Id, resumeFrom, cancellationToken);
         var datasetFile = Store($"{runFolder}/dataset.jsonl");
-        // The snapshot appears whole or not at all; a recovered run trains on the one its first attempt took.
+        var countsFile = Store($"{runFolder}/pair-counts.json");
+        // The snapshot appears whole or not at all, after its counts; a recovered run trains on the one its first attempt took.
         if (!File.Exists(datasetFile))
-            await DatasetWriter.WriteFileAsync(formats.Single(f => f.Format == ExportFormat.TrlPreference), Db, projectId, datasetFile, cancellationToken);
+        {
+            await DatasetWriter.WriteFileAsync(datasetFile, async writer =>
+            {
+                var written = await TrlPreferenceFormat.WritePairsAsync(Db, projectId, writer, cancellationToken);
+                await File.WriteAllTextAsync(countsFile, written.ToJson(), cancellationToken);
+            }, cancellationToken);
+        }
+        // A snapshot taken by the release before pair counts has none; its model's labels stay unknown.
+        var counts = File.Exists(countsFile) ? PairCounts.FromJson(await File.ReadAllTextAsync(countsFile, cancellationToken)) : null;
 
         var baseFolder = Store(baseModel.CheckpointPath);
         var pairs = TrlPreferenceDataset.Load(datasetFile, BpeTokenizer.FromFile(Path.Combine(baseFolder, "tokenizer.json")));
@@ -158,6 +166,8 @@ public abstract class TrainingRunJob(
             File.Copy(file, Path.Combine(Store(output), Path.GetFileName(file)), overwrite: true);
         var version = Output(run, baseModel, output);
         version.RecordMetrics(JsonSerializer.Serialize(heldOut));
+        if (counts is not null)
+            version.RecordLabelsSeen(counts.Labels, counts.NewestLabelAt);
         Db.ModelVersions.Add(version);
         await Db.SaveChangesAsync(CancellationToken.None);
         run.Succeed(Clock.GetUtcNow(), version.Id);

@@ -42,4 +42,28 @@ public class UpgradeTests
         (await db.Database.SqlQuery<string>($"SELECT tablename AS \"Value\" FROM pg_tables WHERE schemaname = 'hangfire'").ToListAsync())
             .ShouldContain("job");
     }
+
+    [Fact]
+    public async Task Migrate_DatabaseOfTheRetrainScheduleRelease_RunMadeRewardModelsGetTheirOriginAndTheRestAreBase()
+    {
+        await using var database = await TestDatabase.CreateAsync(migrate: false);
+        await using (var old = database.CreateContext())
+        {
+            await old.GetService<IMigrator>().MigrateAsync("20261202014812_ProjectRetrainSchedule");
+            await old.Database.ExecuteSqlRawAsync("""
+                INSERT INTO model_versions (name, kind, checkpoint_path, metrics, created_at) VALUES ('base', 0, 'models/base', '{{}}', now());
+                INSERT INTO training_runs (kind, config, state, step, total_steps, created_by, created_at, base_model_version_id)
+                VALUES (0, '{{}}', 2, 10, 10, 'researcher', now(), 1);
+                INSERT INTO model_versions (name, kind, parent_id, training_run_id, checkpoint_path, metrics, created_at)
+                VALUES ('reward', 1, 1, 1, 'models/reward', '{{}}', now());
+                """);
+        }
+
+        await using var db = database.CreateContext();
+        await db.Database.MigrateAsync();
+
+        var versions = await db.ModelVersions.AsNoTracking().OrderBy(m => m.Id).ToListAsync();
+        versions.Select(m => m.Origin).ShouldBe([ModelOrigin.Base, ModelOrigin.RewardRun]);
+        versions.ShouldAllBe(m => m.LabelsSeen == null && m.NewestLabelAt == null && m.ReferenceModelId == null);
+    }
 }

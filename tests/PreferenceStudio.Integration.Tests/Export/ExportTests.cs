@@ -98,19 +98,26 @@ public class ExportTests : WebAppTest
     private static string Content(JsonElement messages) => messages.EnumerateArray().Last().GetProperty("content").GetString()!;
 
     [Fact]
-    public async Task TrlPreference_PairwiseAndRanking_OneRowPerPreferredPairWithMargin()
+    public async Task TrlPreference_PairwiseRankingAndPrinciple_OneRowPerPreferredPairWithMarginAndWeight()
     {
         var rows = await ExportAsync(ExportFormat.TrlPreference);
 
         var (r1, r2, r3) = _r;
-        var expected = new[] { (r1, r2, 2, "pairwise"), (r2, r1, 1, "pairwise"), (r3, r1, 1, "ranking"), (r3, r2, 2, "ranking"), (r1, r2, 1, "ranking") };
+        var expected = new[]
+        {
+            (r1, r2, 2, 1.0, "pairwise"), (r2, r1, 1, 1.0, "pairwise"),
+            (r3, r1, 1, 1 / 3.0, "ranking"), (r3, r2, 2, 1 / 3.0, "ranking"), (r1, r2, 1, 1 / 3.0, "ranking"),
+            (r1, r2, 1, 1.0, "principle"),
+        };
         rows.Count.ShouldBe(expected.Length);
         for (var i = 0; i < rows.Count; i++)
         {
             Content(rows[i].GetProperty("chosen")).ShouldBe(await TextAsync(expected[i].Item1));
             Content(rows[i].GetProperty("rejected")).ShouldBe(await TextAsync(expected[i].Item2));
             rows[i].GetProperty("margin").GetInt32().ShouldBe(expected[i].Item3);
-            rows[i].GetProperty("source").GetString().ShouldBe(expected[i].Item4);
+            rows[i].GetProperty("weight").GetDouble().ShouldBe(expected[i].Item4, 1e-12);
+            rows[i].GetProperty("source").GetString().ShouldBe(expected[i].Item5);
+            rows[i].GetProperty("task_ids")[0].GetInt64().ShouldBe(rows[i].GetProperty("task_id").GetInt64());
             rows[i].GetProperty("prompt")[0].GetProperty("content").GetString().ShouldBe("Why is the sky blue?");
         }
     }
@@ -123,11 +130,11 @@ public class ExportTests : WebAppTest
 
         var pairs = TrlPreferenceDataset.Load(file, tokenizer);
 
-        pairs.Count.ShouldBe(5);
+        pairs.Count.ShouldBe(6);
         tokenizer.Decode(pairs[0].Chosen).ShouldBe(await TextAsync(_r.R1) + ChatML.End);
         tokenizer.Decode(pairs[0].Rejected).ShouldBe(await TextAsync(_r.R2) + ChatML.End);
         tokenizer.Decode(pairs[0].Prompt).ShouldBe(ChatML.Format([new ChatMessage("user", "Why is the sky blue?")]));
-        pairs.Select(p => p.Margin).ShouldBe([2.0, 1, 1, 2, 1]);
+        pairs.Select(p => p.Margin).ShouldBe([2.0, 1, 1, 2, 1, 1]);
     }
 
     [Fact]
@@ -188,7 +195,7 @@ public class ExportTests : WebAppTest
         var researcher = await SignedInAsync("Researcher");
         var file = await researcher.GetAsync($"/exports/{id}/file");
         file.StatusCode.ShouldBe(HttpStatusCode.OK);
-        (await file.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length.ShouldBe(5);
+        (await file.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length.ShouldBe(6);
         var annotator = await SignedInAsync("Annotator");
         (await annotator.GetAsync($"/exports/{id}/file")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
     }

@@ -36,6 +36,7 @@ public sealed class ModelRegistryTests : IAsyncLifetime
 
         errors.ShouldBeEmpty();
         version!.Kind.ShouldBe(ModelKind.Policy);
+        version.Origin.ShouldBe(ModelOrigin.Base);
         (await db.ModelVersions.AsNoTracking().SingleAsync()).CheckpointPath.ShouldBe("models/gpt");
     }
 
@@ -75,6 +76,8 @@ public sealed class ModelRegistryTests : IAsyncLifetime
 
         var version = await db.ModelVersions.SingleAsync();
         version.Name.ShouldBe(ModelRegistry.DemoModelName);
+        version.Origin.ShouldBe(ModelOrigin.Base);
+        version.ParentId.ShouldBeNull();
         using var model = CausalLM.FromPretrained(Path.Combine(_store, version.CheckpointPath));
         model.ModelType.ShouldBe("qwen2");
     }

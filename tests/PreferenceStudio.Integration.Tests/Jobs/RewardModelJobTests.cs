@@ -136,6 +136,7 @@ public class RewardModelJobTests : WebAppTest
 
         var version = await db.ModelVersions.SingleAsync(m => m.Id == run.OutputModelVersionId);
         (version.Kind, version.ParentId, version.TrainingRunId).ShouldBe((ModelKind.Policy, _baseModelId, run.Id));
+        (version.Origin, version.ReferenceModelId, version.LabelsSeen).ShouldBe((ModelOrigin.DpoRun, _baseModelId, 3));
         using var policy = CausalLM.FromPretrained(Path.Combine(_store, version.CheckpointPath));
         File.Exists(Path.Combine(_store, version.CheckpointPath, "tokenizer.json")).ShouldBeTrue();
     }
@@ -182,6 +183,9 @@ public class RewardModelJobTests : WebAppTest
         version.Kind.ShouldBe(ModelKind.Reward);
         version.ParentId.ShouldBe(_baseModelId);
         version.TrainingRunId.ShouldBe(run.Id);
+        version.Origin.ShouldBe(ModelOrigin.RewardRun);
+        version.LabelsSeen.ShouldBe(3);
+        version.NewestLabelAt.ShouldBe(await db.Annotations.MaxAsync(a => a.CreatedAt));
         version.MetricsJson.ShouldContain("eval_rewards/accuracies");
         using var model = RewardModel.FromPretrained(Path.Combine(_store, version.CheckpointPath));
         File.Exists(Path.Combine(_store, version.CheckpointPath, "tokenizer.json")).ShouldBeTrue();
