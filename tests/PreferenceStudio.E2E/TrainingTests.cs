@@ -156,6 +156,8 @@ public sealed class TrainingTests : BrowserTest
         var version = await check.ModelVersions.SingleAsync(m => m.Id == run.OutputModelVersionId);
         (version.Kind, version.ParentId).ShouldBe((ModelKind.Policy, run.BaseModelVersionId));
         await Assertions.Expect(Page.GetByTestId("output-model")).ToContainTextAsync(version.Name);
+        await Assertions.Expect(Page.GetByTestId("lineage")).ToHaveTextAsync($"lineage: {version.Name} ← tiny base");
+        await Assertions.Expect(Page.GetByTestId("output-labels")).ToContainTextAsync($"trained on {version.LabelsSeen} label(s)");
         ConsoleErrors.ShouldBeEmpty(string.Join("\n", ConsoleErrors));
     }
 

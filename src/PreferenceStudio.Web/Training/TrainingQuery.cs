@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using PreferenceStudio.Core.Training;
 using PreferenceStudio.Data;
+using PreferenceStudio.Jobs.Training;
 using PreferenceStudio.Web.Grids;
 
 namespace PreferenceStudio.Web.Training;
@@ -13,10 +14,14 @@ public sealed record RunRow(
     double? LastLoss, double? LastAccuracy, string CreatedBy, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt);
 
 public sealed record ModelRow(
-    int Id, string Name, ModelKind Kind, string? Parent, long? TrainingRunId, string CheckpointPath, DateTimeOffset CreatedAt, double? HeldOutAccuracy);
+    int Id, string Name, ModelKind Kind, string? Parent, long? TrainingRunId, string CheckpointPath, DateTimeOffset CreatedAt, double? HeldOutAccuracy,
+    ModelOrigin Origin = ModelOrigin.Base, int? LabelsSeen = null, DateTimeOffset? NewestLabelAt = null);
 
-/// <summary>A run with the names it points at: what its page shows besides the curves.</summary>
-public sealed record RunDetails(TrainingRun Run, string? Project, string? ProjectSlug, string? BaseModel, ModelRow? OutputModel);
+/// <summary>
+/// A run with the names it points at: what its page shows besides the curves. Lineage: the output model's chain of
+/// names, the model first and the base it all started from last (empty until the run made a model).
+/// </summary>
+public sealed record RunDetails(TrainingRun Run, string? Project, string? ProjectSlug, string? BaseModel, ModelRow? OutputModel, IReadOnlyList<string> Lineage);
 
 /// <summary>
 /// What the training pages read. Each call opens its own short-lived context: a circuit lives for hours and may call
@@ -87,12 +92,12 @@ public sealed class TrainingQuery(IDbContextFactory<PreferenceStudioDbContext> c
             .PageOf(request)
             .Select(m => new
             {
-                m.Id, m.Name, m.Kind, m.TrainingRunId, m.CheckpointPath, m.CreatedAt, m.MetricsJson,
+                m.Id, m.Name, m.Kind, m.TrainingRunId, m.CheckpointPath, m.CreatedAt, m.MetricsJson, m.Origin, m.LabelsSeen, m.NewestLabelAt,
                 Parent = db.ModelVersions.Where(p => p.Id == m.ParentId).Select(p => p.Name).FirstOrDefault(),
             })
             .ToListAsync(ct);
         var rows = page.Select(m => new ModelRow(m.Id, m.Name, m.Kind, m.Parent, m.TrainingRunId, m.CheckpointPath, m.CreatedAt,
-            Metric(m.MetricsJson, MetricKeys.EvalAccuracy))).ToList();
+            Metric(m.MetricsJson, MetricKeys.EvalAccuracy), m.Origin, m.LabelsSeen, m.NewestLabelAt)).ToList();
         return new Paged<ModelRow>(rows, total);
     }
 
@@ -105,11 +110,13 @@ public sealed class TrainingQuery(IDbContextFactory<PreferenceStudioDbContext> c
         var project = await db.Projects.AsNoTracking().Where(p => p.Id == run.ProjectId).Select(p => new { p.Name, p.Slug }).FirstOrDefaultAsync(ct);
         var baseModel = await db.ModelVersions.AsNoTracking().Where(m => m.Id == run.BaseModelVersionId).Select(m => m.Name).FirstOrDefaultAsync(ct);
         var output = await db.ModelVersions.AsNoTracking().Where(m => m.Id == run.OutputModelVersionId)
-            .Select(m => new { m.Id, m.Name, m.Kind, m.TrainingRunId, m.CheckpointPath, m.CreatedAt, m.MetricsJson }).FirstOrDefaultAsync(ct);
+            .Select(m => new { m.Id, m.Name, m.Kind, m.TrainingRunId, m.CheckpointPath, m.CreatedAt, m.MetricsJson, m.Origin, m.LabelsSeen, m.NewestLabelAt })
+            .FirstOrDefaultAsync(ct);
+        var lineage = output is null ? [] : (await new ModelLineage(db).ChainAsync(output.Id, ct)).Select(m => m.Name).ToList();
         return new RunDetails(run, project?.Name, project?.Slug, baseModel, output is null
             ? null
             : new ModelRow(output.Id, output.Name, output.Kind, baseModel, output.TrainingRunId, output.CheckpointPath, output.CreatedAt,
-                Metric(output.MetricsJson, MetricKeys.EvalAccuracy)));
+                Metric(output.MetricsJson, MetricKeys.EvalAccuracy), output.Origin, output.LabelsSeen, output.NewestLabelAt), lineage);
     }
 
     /// <summary>The run's charted points written after point <paramref name="afterId"/> (0: all of them).</summary>
