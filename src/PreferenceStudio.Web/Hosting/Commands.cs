@@ -9,7 +9,8 @@ using PreferenceStudio.Web.Seeding;
 namespace PreferenceStudio.Web.Hosting;
 
 /// <summary>
-/// One-shot commands run before the app serves: `migrate`, `seed` (demo data and a demo base model),
+/// One-shot commands run before the app serves: `migrate`, `seed` (demo data, a simulated annotator's labels on it and
+/// a demo base model),
 /// `create-user EMAIL ROLE` (the password is read from PS_NEW_USER_PASSWORD, so it stays out of shell history) and
 /// `register-model NAME FOLDER` (a Hugging Face checkpoint folder researchers can train from).
 /// </summary>
@@ -38,6 +39,9 @@ public static class Commands
                 case "seed":
                     var seeded = await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync();
                     Console.WriteLine(seeded ? "Seeded the demo project and accounts." : "Demo data already present.");
+                    var sitting = await scope.ServiceProvider.GetRequiredService<DemoLabels>().SeedAsync();
+                    if (sitting.Labels > 0)
+                        Console.WriteLine($"A simulated annotator labelled {sitting.Pairwise} pairwise and {sitting.Rankings} ranking task(s) of the demo.");
                     if (await scope.ServiceProvider.GetRequiredService<ModelRegistry>().EnsureDemoBaseModelAsync(CancellationToken.None))
                         Console.WriteLine($"Made and registered the base model '{ModelRegistry.DemoModelName}'.");
                     break;

@@ -66,6 +66,7 @@ public static class WebExtensions
         services.AddScoped<Quality.ProjectQualityQuery>();
         services.AddTrainingPages();
         services.AddScoped<Seeding.DemoSeeder>();
+        services.AddScoped<Seeding.DemoLabels>();
         services.AddAnnotation();
         services.AddProjectPages();
         services.AddScoped<Components.ScopedOperations>();
