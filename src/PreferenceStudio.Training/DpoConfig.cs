@@ -3,7 +3,7 @@ using System.Globalization;
 namespace PreferenceStudio.Training;
 
 /// <summary>How a policy is trained with DPO. Names in errors are TRL's DPOConfig field names.</summary>
-public sealed record DpoConfig
+public sealed record DpoConfig : ITrainerConfig
 {
     /// <summary>β: how far the policy may move from the reference; the implicit reward is β log π/π_ref. TRL's 0.1.</summary>
     public double Beta { get; init; } = 0.1;

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace PreferenceStudio.Training;
 
 /// <summary>How a reward model is trained. Names in errors are TRL's RewardConfig field names.</summary>
-public sealed record RewardConfig
+public sealed record RewardConfig : ITrainerConfig
 {
     /// <summary>Peak AdamW learning rate; small, because the backbone is a pretrained language model.</summary>
     public double LearningRate { get; init; } = 1e-5;

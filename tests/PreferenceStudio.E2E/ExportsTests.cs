@@ -1,7 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
-using PreferenceStudio.Core.Annotations;
-using PreferenceStudio.Core.Projects;
 using PreferenceStudio.Core.Training;
 using PreferenceStudio.Web.Seeding;
 
@@ -23,28 +21,10 @@ public sealed class ExportsTests : BrowserTest
             Directory.Delete(_store, recursive: true);
     }
 
-    /// <summary>One "A is better" label on each pairwise task of the demo project; returns how many.</summary>
-    private async Task<int> LabelEveryPairwiseTaskAsync()
-    {
-        await using var db = Database.CreateContext();
-        var annotator = (await db.Users.SingleAsync(u => u.Email == "annotator@demo.local")).Id;
-        var project = await db.Projects.SingleAsync(p => p.Slug == DemoSeeder.ProjectSlug);
-        var tasks = await db.Tasks.Where(t => t.ProjectId == project.Id && t.Kind == TaskKind.Pairwise).ToListAsync();
-        foreach (var task in tasks)
-        {
-            var (a, b) = (task.Responses[0].ResponseId, task.Responses[1].ResponseId);
-            db.Annotations.Add(new PairwiseAnnotation(
-                new AnnotationContext(task.Id, annotator, null, Guid.NewGuid(), TimeSpan.FromSeconds(5), [a, b], null, DateTimeOffset.UtcNow),
-                a, b, PairwisePreference.ABetter, bothBad: false));
-        }
-        await db.SaveChangesAsync();
-        return tasks.Count;
-    }
-
     [Fact]
     public async Task Export_StartedFromTheProjectPage_ShowsItsProgressToSucceededAndDownloadsEveryRow()
     {
-        var labels = await LabelEveryPairwiseTaskAsync();
+        var labels = await DemoProjectLabels.LabelEveryPairwiseTaskAsync(Database);
         await SignInAsync("researcher@demo.local");
         await Page.OpenAsync($"/projects/{DemoSeeder.ProjectSlug}");
         await Assertions.Expect(Page.GetByTestId("no-exports")).ToBeVisibleAsync();

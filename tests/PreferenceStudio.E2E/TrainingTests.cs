@@ -1,7 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
-using PreferenceStudio.Core.Annotations;
-using PreferenceStudio.Core.Projects;
 using PreferenceStudio.Core.Training;
 using PreferenceStudio.Jobs.Training;
 using PreferenceStudio.Models;
@@ -29,19 +27,12 @@ public sealed class TrainingTests : BrowserTest
     private async Task SeedLabelsAndBaseModelAsync()
     {
         TinyCheckpoints.Create(Path.Combine(_store, "models", "base"), "qwen2");
-        await using var db = Database.CreateContext();
-        db.ModelVersions.Add(new ModelVersion("tiny base", ModelKind.Policy, "models/base"));
-        var annotator = (await db.Users.SingleAsync(u => u.Email == "annotator@demo.local")).Id;
-        var project = await db.Projects.SingleAsync(p => p.Slug == DemoSeeder.ProjectSlug);
-        var tasks = await db.Tasks.Where(t => t.ProjectId == project.Id && t.Kind == TaskKind.Pairwise).ToListAsync();
-        foreach (var task in tasks)
+        await using (var db = Database.CreateContext())
         {
-            var (a, b) = (task.Responses[0].ResponseId, task.Responses[1].ResponseId);
-            db.Annotations.Add(new PairwiseAnnotation(
-                new AnnotationContext(task.Id, annotator, null, Guid.NewGuid(), TimeSpan.FromSeconds(5), [a, b], null, DateTimeOffset.UtcNow),
-                a, b, PairwisePreference.ABetter, bothBad: false));
+            db.ModelVersions.Add(new ModelVersion("tiny base", ModelKind.Policy, "models/base"));
+            await db.SaveChangesAsync();
         }
-        await db.SaveChangesAsync();
+        await DemoProjectLabels.LabelEveryPairwiseTaskAsync(Database);
     }
 
     /// <summary>Waits until the page's element says its circuit is live, so clicks reach the server.</summary>
