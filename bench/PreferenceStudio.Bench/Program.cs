@@ -50,7 +50,7 @@ static double[] Measure(Gpt2Config config, BenchOptions options)
     model.train();
 
     var trainTokens = (double)options.Batch * options.Seq;
-    var trainSeconds = Time(options.Steps, () =>
+    var trainSeconds = options.Training == 0 ? double.NaN : Time(options.Steps, () =>
     {
         using var scope = torch.NewDisposeScope();
         var ids = torch.randint(0, config.VocabSize, [options.Batch, options.Seq]);
@@ -67,7 +67,7 @@ static double[] Measure(Gpt2Config config, BenchOptions options)
     var rewardModel = RewardModel.OnTopOf(model);  // the backbone is disposed with `model`
     using var rewardHead = rewardModel.Head;
     var rewardTrainer = new RewardTrainer(rewardModel, new RewardConfig { BatchSize = options.Batch / 2, MaxLength = options.Seq });
-    var rewardSeconds = Time(3, () => rewardTrainer.Train(pairs)) / options.Steps;
+    var rewardSeconds = options.Training == 0 ? double.NaN : Time(3, () => rewardTrainer.Train(pairs)) / options.Steps;
 
     // DPO: the same batch/2 pairs a step (prompt, chosen and rejected of seq/2 tokens each), against a frozen reference
     torch.manual_seed(1);
@@ -100,7 +100,7 @@ static double Time(int runs, Action action)
 }
 
 internal sealed record BenchOptions(int Layers, int Embd, int Heads, int Vocab, int Batch, int Seq, int Steps,
-    int GenBatch, int Prompt, int NewTokens, int GenRuns, int Threads)
+    int GenBatch, int Prompt, int NewTokens, int GenRuns, int Threads, int Training)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -108,6 +108,7 @@ internal sealed record BenchOptions(int Layers, int Embd, int Heads, int Vocab, 
         {
             ["layers"] = 4, ["embd"] = 256, ["heads"] = 4, ["vocab"] = 8192, ["batch"] = 8, ["seq"] = 128, ["steps"] = 10,
             ["gen-batch"] = 4, ["prompt"] = 32, ["new-tokens"] = 64, ["gen-runs"] = 3, ["threads"] = 0,
+            ["training"] = 1,  // 0: generation only
         };
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
@@ -116,6 +117,6 @@ internal sealed record BenchOptions(int Layers, int Embd, int Heads, int Vocab, 
             values[key] = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
         }
         return new BenchOptions(values["layers"], values["embd"], values["heads"], values["vocab"], values["batch"], values["seq"],
-            values["steps"], values["gen-batch"], values["prompt"], values["new-tokens"], values["gen-runs"], values["threads"]);
+            values["steps"], values["gen-batch"], values["prompt"], values["new-tokens"], values["gen-runs"], values["threads"], values["training"]);
     }
 }

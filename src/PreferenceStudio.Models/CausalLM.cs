@@ -53,7 +53,8 @@ public abstract class CausalLM : nn.Module<Tensor, Tensor>
     /// <summary>The config.json this model was made from (and writes back).</summary>
     public abstract JsonObject ToConfigJson();
 
-    public KVCache NewCache() => new(NumLayers);
+    /// <summary>An empty cache; <paramref name="capacity"/> positions (prompt + new tokens) are made room for at once.</summary>
+    public KVCache NewCache(long capacity = 0) => new(NumLayers, capacity);
 
     /// <summary>
     /// Sets every dropout probability to 0, as TRL's trainers do by default (disable_dropout): a preference or RL
@@ -189,8 +190,4 @@ public abstract class CausalLM : nn.Module<Tensor, Tensor>
         var positions = (attentionMask.to(ScalarType.Int64).cumsum(1) - 1).clamp(min: 0); // (B, T_past + T)
         return positions.narrow(1, attentionMask.shape[1] - t, t);
     }
-
-    /// <summary>Padding mask (B, T_k) → bool (B, 1, 1, T_k) for attention, or null.</summary>
-    protected static Tensor? AttentionKeepMask(Tensor? attentionMask) =>
-        attentionMask?.ne(0).unsqueeze(1).unsqueeze(1);
 }

@@ -40,22 +40,33 @@ public static class Generator
 
         using var noGrad = no_grad();
         using var outer = NewDisposeScope();
-        using var cache = options.UseCache ? model.NewCache() : null;
-        var allIds = tensor(ids, [b, promptLength], device: device);          // (B, T)
+        var maxLength = promptLength + options.MaxNewTokens;
+        using var cache = options.UseCache ? model.NewCache(maxLength) : null;
+        // Prompt and completions in one buffer (B, T_max), written in place as tokens come: the ids (and mask)
+        // seen so far are a view of its first columns, never a concatenation per step.
+        var allIds = full([b, maxLength], options.PadTokenId, ScalarType.Int64, device);
+        allIds.narrow(1, 0, promptLength).copy_(tensor(ids, [b, promptLength], device: device));
         // Without padding the mask is all ones: leave it out and attention takes its cheaper causal-only path.
         var padded = prompts.Any(p => p.Length != promptLength);
-        var allMask = padded ? tensor(mask, [b, promptLength], device: device) : null; // (B, T)
-        var next = allIds;                                                    // what this step feeds
+        var allMask = padded ? ones([b, maxLength], ScalarType.Int64, device) : null;
+        allMask?.narrow(1, 0, promptLength).copy_(tensor(mask, [b, promptLength], device: device));
 
         var wasTraining = model.training;
         model.eval();
         try
         {
+            var length = (long)promptLength;                                   // positions filled in allIds
             for (var step = 0; step < options.MaxNewTokens && !stopped.All(s => s); step++)
             {
                 using var scope = NewDisposeScope();
-                var logits = model.forward(options.UseCache ? next : allIds, allMask, cache: cache);  // (B, T_in, V)
-                var last = logits.select(1, logits.shape[1] - 1).to(ScalarType.Float32);            // (B, V)
+                var start = options.UseCache ? cache!.Length : 0;              // what this step feeds: the new ids
+                var input = allIds.narrow(1, start, length - start);            // (B, T_in)
+                var hidden = model.ForwardHidden(input, allMask?.narrow(1, 0, length), cache: cache); // (B, T_in, C)
+                // Only the last position's logits are needed (transformers' logits_to_keep=1): the LM head is the
+                // widest matmul, and without the cache it would run over every position again each step.
+                var logits = model.LmHead(hidden.narrow(1, hidden.shape[1] - 1, 1));                 // (B, 1, V)
+                var last = logits.select(1, 0);                                                      // (B, V)
+                if (last.dtype != ScalarType.Float32) last = last.to(ScalarType.Float32);
                 var (chosen, chosenLogProbs) = Sample(last, options);                               // (B), (B)
                 var chosenIds = chosen.cpu().data<long>().ToArray();
                 var chosenLp = chosenLogProbs.cpu().data<float>().ToArray();
@@ -70,10 +81,8 @@ public static class Generator
                     logProbs[i].Add(chosenLp[i]);
                     if (stops.Contains(chosenIds[i])) stopped[i] = true;
                 }
-                next = tensor(chosenIds, [b, 1], device: device);
-                allIds = cat([allIds, next], 1);
-                scope.MoveToOuter(next, allIds);
-                if (allMask is not null) allMask = scope.MoveToOuter(cat([allMask, ones_like(next)], 1));
+                allIds.narrow(1, length, 1).copy_(tensor(chosenIds, [b, 1], device: device));
+                length++;
             }
         }
         finally
@@ -89,7 +98,7 @@ public static class Generator
         ArgumentNullException.ThrowIfNull(logits);
         ArgumentNullException.ThrowIfNull(options);
         var temperature = options.Temperature <= 0 ? 1.0 : options.Temperature;
-        var scaled = logits / temperature;
+        var scaled = temperature == 1.0 ? logits : logits / temperature;  // x / 1 is x: skip the op
         var logProbs = scaled.log_softmax(-1);                                   // (B, V)
         Tensor chosen;
         if (options.Temperature <= 0)

@@ -31,7 +31,7 @@ public sealed class Gpt2Attention : nn.Module
 
     public Conv1D CProj => c_proj;
 
-    public Tensor forward(Tensor x, Tensor? keepMask, KVCache? cache)
+    public Tensor forward(Tensor x, Tensor? bias, KVCache? cache)
     {
         ArgumentNullException.ThrowIfNull(x);
         var (b, t, c) = (x.shape[0], x.shape[1], config.NEmbd);
@@ -42,7 +42,7 @@ public sealed class Gpt2Attention : nn.Module
         var v = qkv[2].view(b, t, h, d).transpose(1, 2);                         // (B, H, T, D)
         if (cache is not null) (k, v) = cache.Update(layer, k, v);               // (B, H, T_past + T, D)
         var dropout = training ? attn_dropout.p : 0;
-        var y = Attention.CausalSelfAttention(q, k, v, keepMask, dropout, config.Attention); // (B, H, T, D)
+        var y = Attention.CausalSelfAttention(q, k, v, bias, dropout, config.Attention); // (B, H, T, D)
         y = y.transpose(1, 2).contiguous().view(b, t, c);                       // (B, T, C)
         return resid_dropout.forward(c_proj.forward(y));
     }

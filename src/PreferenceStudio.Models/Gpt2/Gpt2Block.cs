@@ -25,9 +25,9 @@ public sealed class Gpt2Block : nn.Module
     public Gpt2Attention Attn => attn;
 
     // (B, T, C) -> (B, T, C)
-    public Tensor forward(Tensor x, Tensor? keepMask, KVCache? cache)
+    public Tensor forward(Tensor x, Tensor? bias, KVCache? cache)
     {
-        x = x + attn.forward(ln_1.forward(x), keepMask, cache);
+        x = x + attn.forward(ln_1.forward(x), bias, cache);
         return x + mlp.forward(ln_2.forward(x));
     }
 }

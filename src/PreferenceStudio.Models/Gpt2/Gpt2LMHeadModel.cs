@@ -36,10 +36,13 @@ public sealed class Gpt2Model : nn.Module
 
     public ModuleList<Gpt2Block> H => h;
 
-    public Tensor forward(Tensor inputIds, Tensor positionIds, Tensor? keepMask, KVCache? cache)
+    public Tensor forward(Tensor inputIds, Tensor positionIds, Tensor? attentionMask, KVCache? cache)
     {
+        ArgumentNullException.ThrowIfNull(inputIds);
         var x = drop.forward(wte.forward(inputIds) + wpe.forward(positionIds));  // (B, T, C)
-        foreach (var block in h) x = block.forward(x, keepMask, cache);
+        long t = inputIds.shape[1], tk = (cache?.Length ?? 0) + t;
+        var bias = Attention.MaskBias(attentionMask, t, tk, x.dtype, x.device);  // (B, 1, T, T_k), once for every block
+        foreach (var block in h) x = block.forward(x, bias, cache);
         return ln_f.forward(x);                                                 // (B, T, C)
     }
 }
@@ -73,7 +76,7 @@ public sealed class Gpt2LMHeadModel : CausalLM
     {
         ArgumentNullException.ThrowIfNull(inputIds);
         positionIds ??= PositionIds(inputIds, attentionMask, cache?.Length ?? 0);
-        return transformer.forward(inputIds, positionIds, AttentionKeepMask(attentionMask), cache);
+        return transformer.forward(inputIds, positionIds, attentionMask, cache);
     }
 
     // (B, T, C) -> (B, T, V)

@@ -30,7 +30,7 @@ public sealed class LlamaAttention : nn.Module
         RegisterComponents();
     }
 
-    public Tensor forward(Tensor x, Tensor cos, Tensor sin, Tensor? keepMask, KVCache? cache)
+    public Tensor forward(Tensor x, Tensor cos, Tensor sin, Tensor? bias, KVCache? cache)
     {
         ArgumentNullException.ThrowIfNull(x);
         var (b, t) = (x.shape[0], x.shape[1]);
@@ -44,7 +44,7 @@ public sealed class LlamaAttention : nn.Module
         k = RepeatKv(k, h / hkv);                                         // (B, H, T_all, D)
         v = RepeatKv(v, h / hkv);
         var dropout = training ? attention_dropout.p : 0;
-        var y = Attention.CausalSelfAttention(q, k, v, keepMask, dropout, config.Attention); // (B, H, T, D)
+        var y = Attention.CausalSelfAttention(q, k, v, bias, dropout, config.Attention); // (B, H, T, D)
         return o_proj.forward(y.transpose(1, 2).contiguous().view(b, t, h * d));             // (B, T, C)
     }
 

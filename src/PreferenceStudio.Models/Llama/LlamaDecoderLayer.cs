@@ -22,9 +22,9 @@ public sealed class LlamaDecoderLayer : nn.Module
     }
 
     // (B, T, C) -> (B, T, C)
-    public Tensor forward(Tensor x, Tensor cos, Tensor sin, Tensor? keepMask, KVCache? cache)
+    public Tensor forward(Tensor x, Tensor cos, Tensor sin, Tensor? bias, KVCache? cache)
     {
-        x = x + self_attn.forward(input_layernorm.forward(x), cos, sin, keepMask, cache);
+        x = x + self_attn.forward(input_layernorm.forward(x), cos, sin, bias, cache);
         return x + mlp.forward(post_attention_layernorm.forward(x));
     }
 }

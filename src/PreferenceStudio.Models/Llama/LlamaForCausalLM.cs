@@ -28,11 +28,14 @@ public sealed class LlamaModel : nn.Module
 
     public Embedding EmbedTokens => embed_tokens;
 
-    public Tensor forward(Tensor inputIds, Tensor positionIds, Tensor? keepMask, KVCache? cache)
+    public Tensor forward(Tensor inputIds, Tensor positionIds, Tensor? attentionMask, KVCache? cache)
     {
+        ArgumentNullException.ThrowIfNull(inputIds);
         var x = embed_tokens.forward(inputIds);                                                    // (B, T, C)
         var (cos, sin) = RotaryEmbedding.Tables(positionIds, config.HeadDim, config.RopeTheta, x.dtype, config.RopeScaling); // (B, 1, T, D)
-        foreach (var layer in layers) x = layer.forward(x, cos, sin, keepMask, cache);
+        long t = inputIds.shape[1], tk = (cache?.Length ?? 0) + t;
+        var bias = Attention.MaskBias(attentionMask, t, tk, x.dtype, x.device);                   // (B, 1, T, T_k), once for every layer
+        foreach (var layer in layers) x = layer.forward(x, cos, sin, bias, cache);
         return norm.forward(x);                                                                   // (B, T, C)
     }
 }
@@ -66,7 +69,7 @@ public sealed class LlamaForCausalLM : CausalLM
     {
         ArgumentNullException.ThrowIfNull(inputIds);
         positionIds ??= PositionIds(inputIds, attentionMask, cache?.Length ?? 0);
-        return model.forward(inputIds, positionIds, AttentionKeepMask(attentionMask), cache);
+        return model.forward(inputIds, positionIds, attentionMask, cache);
     }
 
     // (B, T, C) -> (B, T, V)
