@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Hangfire;
 using Hangfire.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -35,10 +34,7 @@ public class ProjectScheduleTests : WebAppTest
     private async Task<IReadOnlyList<string>> SaveScheduleAsync(string cron, int? baseModel = null, string role = "Researcher")
     {
         await using var scope = App.Services.CreateAsyncScope();
-        await using var db = Database.CreateContext();
-        var account = await db.Users.SingleAsync(u => u.Email == Account(role).Email);
-        var user = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, account.Id), new Claim(ClaimTypes.Role, role)], "Identity.Application"));
-        return await scope.ServiceProvider.GetRequiredService<RetrainScheduler>().SaveAsync(user, _projectId, cron, baseModel ?? _baseModelId, CancellationToken.None);
+        return await scope.ServiceProvider.GetRequiredService<RetrainScheduler>().SaveAsync(await PrincipalAsync(role), _projectId, cron, baseModel ?? _baseModelId, CancellationToken.None);
     }
 
     private RecurringJobDto? Recurring()

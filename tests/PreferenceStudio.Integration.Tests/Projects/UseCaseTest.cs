@@ -1,8 +1,6 @@
 using System.Security.Claims;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using PreferenceStudio.Data;
 using PreferenceStudio.Integration.Tests.Web;
 
 namespace PreferenceStudio.Integration.Tests.Projects;
@@ -23,12 +21,7 @@ public abstract class UseCaseTest : WebAppTest
     }
 
     /// <summary>The demo account of this role as a signed-in principal, made by Identity as a sign-in makes it (its security stamp included).</summary>
-    protected async Task<ClaimsPrincipal> AsAsync(string role)
-    {
-        var signIn = Service<SignInManager<ApplicationUser>>();
-        var user = await signIn.UserManager.FindByEmailAsync(Account(role).Email) ?? throw new InvalidOperationException($"no demo {role}");
-        return await signIn.CreateUserPrincipalAsync(user);
-    }
+    protected Task<ClaimsPrincipal> AsAsync(string role) => PrincipalAsync(role);
 
     protected async Task<string> AccountIdAsync(string role)
     {

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Claims;
 using System.Text;
 using AngleSharp.Html.Parser;
 using Microsoft.AspNetCore.Hosting;
@@ -160,11 +159,8 @@ public sealed class EdgeTests : WebAppTest
         await using var scope = App.Services.CreateAsyncScope();
         var importer = scope.ServiceProvider.GetRequiredService<PromptImporter>();
         await using var db = Database.CreateContext();
-        var researcher = await db.Users.SingleAsync(u => u.Email == Account(Roles.Researcher).Email);
         var projectId = await db.Projects.Where(p => p.Slug == DemoSeeder.ProjectSlug).Select(p => p.Id).SingleAsync();
-        var user = new ClaimsPrincipal(new ClaimsIdentity(
-            [new Claim(ClaimTypes.NameIdentifier, researcher.Id), new Claim(ClaimTypes.Role, Roles.Researcher)], "Identity.Application"));
-        var result = await importer.ImportAsync(user, projectId, new MemoryStream(file), CancellationToken.None);
+        var result = await importer.ImportAsync(await PrincipalAsync(Roles.Researcher), projectId, new MemoryStream(file), CancellationToken.None);
         return result.Errors.Select(e => e.ToString()).ToList();
     }
 

@@ -1,3 +1,7 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using PreferenceStudio.Data;
 using PreferenceStudio.Testing;
 using PreferenceStudio.Web.Seeding;
 
@@ -40,6 +44,15 @@ public abstract class WebAppTest : IAsyncLifetime
     }
 
     protected static DemoAccounts.Account Account(string role) => DemoAccounts.All.First(a => a.Role == role);
+
+    /// <summary>The demo account of this role as a signed-in principal, made by Identity as a sign-in makes it (its security stamp included).</summary>
+    protected async Task<ClaimsPrincipal> PrincipalAsync(string role)
+    {
+        await using var scope = App.Services.CreateAsyncScope();
+        var signIn = scope.ServiceProvider.GetRequiredService<SignInManager<ApplicationUser>>();
+        var user = await signIn.UserManager.FindByEmailAsync(Account(role).Email) ?? throw new InvalidOperationException($"no demo {role}");
+        return await signIn.CreateUserPrincipalAsync(user);
+    }
 
     /// <summary>A browser-like client signed in as the demo account of this role.</summary>
     protected async Task<HttpClient> SignedInAsync(string role)
