@@ -79,7 +79,18 @@ internal static class CircuitBench
                 var t0 = Stopwatch.GetTimestamp();
                 await page.Keyboard.PressAsync("Enter");
                 // The next task (or the end of the queue) is on screen: the page did not reload, the circuit re-rendered it.
-                await page.WaitForSelectorAsync($"[data-testid=workspace]:not([data-task-id='{task}']), [data-testid=queue-message]");
+                try
+                {
+                    await page.WaitForSelectorAsync($"[data-testid=workspace]:not([data-task-id='{task}']), [data-testid=queue-message]");
+                }
+                catch (TimeoutException)
+                {
+                    // Say what the stuck page shows: its status line and the workspace's marks name the state it is in.
+                    var status = await page.EvaluateAsync<string>(
+                        "() => { const w = document.querySelector('[data-testid=workspace]'); const s = document.querySelector('[data-testid=status]');" +
+                        " return `task ${w?.dataset.taskId} editing ${w?.dataset.editing} ready ${document.querySelector('[data-testid=annotate-page]')?.dataset.ready}; status: ${s?.innerText}; snackbars: ${[...document.querySelectorAll('.mud-snackbar')].map(x => x.innerText).join(' | ')}`; }");
+                    throw new TimeoutException($"Task {task} never moved on after Enter: {status}");
+                }
                 times.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
                 Interlocked.Increment(ref shown);
             }

@@ -27,11 +27,31 @@ public sealed class AccountRecheckCircuitHandler(
         _startedSignedIn = (await authentication.GetAuthenticationStateAsync()).User.Identity?.IsAuthenticated == true;
 
     public override Func<CircuitInboundActivityContext, Task> CreateInboundActivityHandler(Func<CircuitInboundActivityContext, Task> next) =>
-        async context =>
-        {
-            if (await MayActAsync(context.Circuit.Id))
-                await next(context);
-        };
+        context => RunInOrderAsync(context.Circuit.Id, () => next(context));
+
+    // The check before the newest activity; the next one waits for it.
+    private Task<bool> _lastCheck = Task.FromResult(true);
+
+    /// <summary>
+    /// Runs an activity once the account may act, in the order the activities arrived. A check can wait on the
+    /// database; without the chain a later activity whose check answered from the cache would overtake it, and a
+    /// key pressed just before Enter would land after the submit it was meant for (seen in the circuit bench).
+    /// The checks are chained, not the activities: an activity may itself wait on a later one (a JS call's answer).
+    /// </summary>
+    public async Task RunInOrderAsync(string circuitId, Func<Task> activity)
+    {
+        var check = CheckAfterAsync(_lastCheck, circuitId);
+        _lastCheck = check;
+        if (await check)
+            await activity();
+    }
+
+    private async Task<bool> CheckAfterAsync(Task<bool> previous, string circuitId)
+    {
+        // A check that failed (the database away) is its own activity's failure: this one asks afresh, in its turn.
+        await ((Task)previous).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+        return await MayActAsync(circuitId);
+    }
 
     /// <summary>Whether the circuit's next activity may run; signs the circuit out the first time it may not.</summary>
     public async Task<bool> MayActAsync(string circuitId)
