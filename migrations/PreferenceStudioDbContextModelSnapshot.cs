@@ -303,6 +303,272 @@ namespace PreferenceStudio.Data.Migrations
                     b.UseTptMappingStrategy();
                 });
 
+            modelBuilder.Entity("PreferenceStudio.Core.Loop.LoopRound", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("BasePolicyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("base_policy_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("error");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<int>("HumanLabelled")
+                        .HasColumnType("integer")
+                        .HasColumnName("human_labelled");
+
+                    b.Property<int>("HumanPairs")
+                        .HasColumnType("integer")
+                        .HasColumnName("human_pairs");
+
+                    b.Property<int>("HumanTasks")
+                        .HasColumnType("integer")
+                        .HasColumnName("human_tasks");
+
+                    b.Property<string>("JobId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("job_id");
+
+                    b.Property<int>("LabelsAtStart")
+                        .HasColumnType("integer")
+                        .HasColumnName("labels_at_start");
+
+                    b.Property<DateTimeOffset?>("LabelsDueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("labels_due_at");
+
+                    b.Property<string>("MetricsJson")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("metrics");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer")
+                        .HasColumnName("number");
+
+                    b.Property<int?>("OutputPolicyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("output_policy_id");
+
+                    b.Property<int>("PolicyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("policy_id");
+
+                    b.Property<int>("ProjectId")
+                        .HasColumnType("integer")
+                        .HasColumnName("project_id");
+
+                    b.Property<int>("ReferenceId")
+                        .HasColumnType("integer")
+                        .HasColumnName("reference_id");
+
+                    b.Property<double?>("RewardAccuracy")
+                        .HasColumnType("double precision")
+                        .HasColumnName("reward_accuracy");
+
+                    b.Property<int?>("RewardModelId")
+                        .HasColumnType("integer")
+                        .HasColumnName("reward_model_id");
+
+                    b.Property<int>("RewardModelPairs")
+                        .HasColumnType("integer")
+                        .HasColumnName("reward_model_pairs");
+
+                    b.Property<string>("SettingsJson")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("settings");
+
+                    b.Property<int?>("Stage")
+                        .HasColumnType("integer")
+                        .HasColumnName("stage");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("StartedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("started_by");
+
+                    b.Property<int>("State")
+                        .HasColumnType("integer")
+                        .HasColumnName("state");
+
+                    b.Property<double?>("WinRateVsBase")
+                        .HasColumnType("double precision")
+                        .HasColumnName("win_rate_vs_base");
+
+                    b.Property<double?>("WinRateVsPrevious")
+                        .HasColumnType("double precision")
+                        .HasColumnName("win_rate_vs_previous");
+
+                    b.HasKey("Id")
+                        .HasName("pk_loop_rounds");
+
+                    b.HasIndex("BasePolicyId")
+                        .HasDatabaseName("ix_loop_rounds_base_policy_id");
+
+                    b.HasIndex("OutputPolicyId")
+                        .HasDatabaseName("ix_loop_rounds_output_policy_id");
+
+                    b.HasIndex("PolicyId")
+                        .HasDatabaseName("ix_loop_rounds_policy_id");
+
+                    b.HasIndex("ProjectId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_loop_rounds_one_unfinished_per_project")
+                        .HasFilter("state IN (0, 1, 2)");
+
+                    b.HasIndex("ReferenceId")
+                        .HasDatabaseName("ix_loop_rounds_reference_id");
+
+                    b.HasIndex("RewardModelId")
+                        .HasDatabaseName("ix_loop_rounds_reward_model_id");
+
+                    b.HasIndex("ProjectId", "Number")
+                        .IsUnique()
+                        .HasDatabaseName("ix_loop_rounds_project_id_number");
+
+                    b.ToTable("loop_rounds", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_loop_rounds_failed_has_error", "state <> 4 OR error IS NOT NULL");
+
+                            t.HasCheckConstraint("ck_loop_rounds_labelled", "human_labelled >= 0 AND human_labelled <= human_tasks");
+                        });
+                });
+
+            modelBuilder.Entity("PreferenceStudio.Core.Loop.LoopSettings", b =>
+                {
+                    b.Property<int>("ProjectId")
+                        .HasColumnType("integer")
+                        .HasColumnName("project_id");
+
+                    b.Property<int>("BasePolicyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("base_policy_id");
+
+                    b.Property<string>("Cron")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("cron");
+
+                    b.Property<string>("DpoConfigJson")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("dpo_config");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("enabled");
+
+                    b.Property<int>("EvalPrompts")
+                        .HasColumnType("integer")
+                        .HasColumnName("eval_prompts");
+
+                    b.Property<int?>("EveryNewLabels")
+                        .HasColumnType("integer")
+                        .HasColumnName("every_new_labels");
+
+                    b.Property<double>("HumanShare")
+                        .HasColumnType("double precision")
+                        .HasColumnName("human_share");
+
+                    b.Property<TimeSpan>("LabelDeadline")
+                        .HasColumnType("interval")
+                        .HasColumnName("label_deadline");
+
+                    b.Property<int>("PolicyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("policy_id");
+
+                    b.Property<int>("PromptsPerRound")
+                        .HasColumnType("integer")
+                        .HasColumnName("prompts_per_round");
+
+                    b.Property<int>("ResponsesPerPrompt")
+                        .HasColumnType("integer")
+                        .HasColumnName("responses_per_prompt");
+
+                    b.Property<string>("RewardConfigJson")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("reward_config");
+
+                    b.Property<DateTimeOffset?>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("updated_by");
+
+                    b.HasKey("ProjectId")
+                        .HasName("pk_loop_settings");
+
+                    b.HasIndex("BasePolicyId")
+                        .HasDatabaseName("ix_loop_settings_base_policy_id");
+
+                    b.HasIndex("PolicyId")
+                        .HasDatabaseName("ix_loop_settings_policy_id");
+
+                    b.ToTable("loop_settings", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_loop_settings_human_share", "human_share >= 0 AND human_share <= 1");
+
+                            t.HasCheckConstraint("ck_loop_settings_k", "responses_per_prompt BETWEEN 2 AND 16");
+
+                            t.HasCheckConstraint("ck_loop_settings_trigger", "NOT enabled OR cron IS NOT NULL OR every_new_labels IS NOT NULL");
+                        });
+                });
+
+            modelBuilder.Entity("PreferenceStudio.Core.Loop.ResponseScore", b =>
+                {
+                    b.Property<int>("ResponseId")
+                        .HasColumnType("integer")
+                        .HasColumnName("response_id");
+
+                    b.Property<int>("RewardModelId")
+                        .HasColumnType("integer")
+                        .HasColumnName("reward_model_id");
+
+                    b.Property<double>("Score")
+                        .HasColumnType("double precision")
+                        .HasColumnName("score");
+
+                    b.Property<DateTimeOffset>("ScoredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("scored_at");
+
+                    b.HasKey("ResponseId", "RewardModelId")
+                        .HasName("pk_response_scores");
+
+                    b.HasIndex("RewardModelId")
+                        .HasDatabaseName("ix_response_scores_reward_model_id");
+
+                    b.ToTable("response_scores", (string)null);
+                });
+
             modelBuilder.Entity("PreferenceStudio.Core.Projects.Principle", b =>
                 {
                     b.Property<int>("Id")
@@ -814,6 +1080,10 @@ namespace PreferenceStudio.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("reference_model_id");
 
+                    b.Property<long?>("RoundId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("round_id");
+
                     b.Property<long?>("TrainingRunId")
                         .HasColumnType("bigint")
                         .HasColumnName("training_run_id");
@@ -830,6 +1100,9 @@ namespace PreferenceStudio.Data.Migrations
 
                     b.HasIndex("ReferenceModelId")
                         .HasDatabaseName("ix_model_versions_reference_model_id");
+
+                    b.HasIndex("RoundId")
+                        .HasDatabaseName("ix_model_versions_round_id");
 
                     b.HasIndex("TrainingRunId")
                         .HasDatabaseName("ix_model_versions_training_run_id");
@@ -938,6 +1211,10 @@ namespace PreferenceStudio.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("project_id");
 
+                    b.Property<long?>("RoundId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("round_id");
+
                     b.Property<DateTimeOffset?>("StartedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("started_at");
@@ -965,6 +1242,9 @@ namespace PreferenceStudio.Data.Migrations
 
                     b.HasIndex("ProjectId")
                         .HasDatabaseName("ix_training_runs_project_id");
+
+                    b.HasIndex("RoundId")
+                        .HasDatabaseName("ix_training_runs_round_id");
 
                     b.HasIndex("State", "CreatedAt")
                         .HasDatabaseName("ix_training_runs_state_created_at");
@@ -1223,6 +1503,149 @@ namespace PreferenceStudio.Data.Migrations
                         .HasConstraintName("fk_annotations_tasks_task_id");
                 });
 
+            modelBuilder.Entity("PreferenceStudio.Core.Loop.LoopRound", b =>
+                {
+                    b.HasOne("PreferenceStudio.Core.Training.ModelVersion", null)
+                        .WithMany()
+                        .HasForeignKey("BasePolicyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_loop_rounds_model_versions_base_policy_id");
+
+                    b.HasOne("PreferenceStudio.Core.Training.ModelVersion", null)
+                        .WithMany()
+                        .HasForeignKey("OutputPolicyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_loop_rounds_model_versions_output_policy_id");
+
+                    b.HasOne("PreferenceStudio.Core.Training.ModelVersion", null)
+                        .WithMany()
+                        .HasForeignKey("PolicyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_loop_rounds_model_versions_policy_id");
+
+                    b.HasOne("PreferenceStudio.Core.Projects.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_loop_rounds_projects_project_id");
+
+                    b.HasOne("PreferenceStudio.Core.Training.ModelVersion", null)
+                        .WithMany()
+                        .HasForeignKey("ReferenceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_loop_rounds_model_versions_reference_id");
+
+                    b.HasOne("PreferenceStudio.Core.Training.ModelVersion", null)
+                        .WithMany()
+                        .HasForeignKey("RewardModelId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_loop_rounds_model_versions_reward_model_id");
+
+                    b.OwnsMany("PreferenceStudio.Core.Loop.RoundStage", "Stages", b1 =>
+                        {
+                            b1.Property<long>("RoundId")
+                                .HasColumnType("bigint")
+                                .HasColumnName("round_id");
+
+                            b1.Property<int>("Kind")
+                                .HasColumnType("integer")
+                                .HasColumnName("kind");
+
+                            b1.Property<int>("Done")
+                                .HasColumnType("integer")
+                                .HasColumnName("done");
+
+                            b1.Property<DateTimeOffset?>("FinishedAt")
+                                .HasColumnType("timestamp with time zone")
+                                .HasColumnName("finished_at");
+
+                            b1.Property<long?>("RunId")
+                                .HasColumnType("bigint")
+                                .HasColumnName("run_id");
+
+                            b1.Property<DateTimeOffset>("StartedAt")
+                                .HasColumnType("timestamp with time zone")
+                                .HasColumnName("started_at");
+
+                            b1.Property<string>("Summary")
+                                .HasMaxLength(2000)
+                                .HasColumnType("character varying(2000)")
+                                .HasColumnName("summary");
+
+                            b1.Property<int>("Total")
+                                .HasColumnType("integer")
+                                .HasColumnName("total");
+
+                            b1.HasKey("RoundId", "Kind")
+                                .HasName("pk_loop_round_stages");
+
+                            b1.HasIndex("RunId")
+                                .HasDatabaseName("ix_loop_round_stages_run_id");
+
+                            b1.ToTable("loop_round_stages", null, t =>
+                                {
+                                    t.HasCheckConstraint("ck_loop_round_stages_progress", "done >= 0 AND done <= total");
+                                });
+
+                            b1.WithOwner()
+                                .HasForeignKey("RoundId")
+                                .HasConstraintName("fk_loop_round_stages_loop_rounds_round_id");
+
+                            b1.HasOne("PreferenceStudio.Core.Training.TrainingRun", null)
+                                .WithMany()
+                                .HasForeignKey("RunId")
+                                .OnDelete(DeleteBehavior.Restrict)
+                                .HasConstraintName("fk_loop_round_stages_training_runs_run_id");
+                        });
+
+                    b.Navigation("Stages");
+                });
+
+            modelBuilder.Entity("PreferenceStudio.Core.Loop.LoopSettings", b =>
+                {
+                    b.HasOne("PreferenceStudio.Core.Training.ModelVersion", null)
+                        .WithMany()
+                        .HasForeignKey("BasePolicyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_loop_settings_model_versions_base_policy_id");
+
+                    b.HasOne("PreferenceStudio.Core.Training.ModelVersion", null)
+                        .WithMany()
+                        .HasForeignKey("PolicyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_loop_settings_model_versions_policy_id");
+
+                    b.HasOne("PreferenceStudio.Core.Projects.Project", null)
+                        .WithOne()
+                        .HasForeignKey("PreferenceStudio.Core.Loop.LoopSettings", "ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_loop_settings_projects_project_id");
+                });
+
+            modelBuilder.Entity("PreferenceStudio.Core.Loop.ResponseScore", b =>
+                {
+                    b.HasOne("PreferenceStudio.Core.Prompts.Response", null)
+                        .WithMany()
+                        .HasForeignKey("ResponseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_response_scores_responses_response_id");
+
+                    b.HasOne("PreferenceStudio.Core.Training.ModelVersion", null)
+                        .WithMany()
+                        .HasForeignKey("RewardModelId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_response_scores_model_versions_reward_model_id");
+                });
+
             modelBuilder.Entity("PreferenceStudio.Core.Projects.Principle", b =>
                 {
                     b.HasOne("PreferenceStudio.Core.Projects.Project", null)
@@ -1407,6 +1830,12 @@ namespace PreferenceStudio.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_model_versions_model_versions_reference_model_id");
 
+                    b.HasOne("PreferenceStudio.Core.Loop.LoopRound", null)
+                        .WithMany()
+                        .HasForeignKey("RoundId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_model_versions_loop_rounds_round_id");
+
                     b.HasOne("PreferenceStudio.Core.Training.TrainingRun", null)
                         .WithMany()
                         .HasForeignKey("TrainingRunId")
@@ -1443,6 +1872,12 @@ namespace PreferenceStudio.Data.Migrations
                         .HasForeignKey("ProjectId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_training_runs_projects_project_id");
+
+                    b.HasOne("PreferenceStudio.Core.Loop.LoopRound", null)
+                        .WithMany()
+                        .HasForeignKey("RoundId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_training_runs_loop_rounds_round_id");
                 });
 
             modelBuilder.Entity("PreferenceStudio.Core.Annotations.PairwiseAnnotation", b =>

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using PreferenceStudio.Core.Annotations;
+using PreferenceStudio.Core.Loop;
 using PreferenceStudio.Core.Projects;
 using PreferenceStudio.Core.Prompts;
 using PreferenceStudio.Core.Tasks;
@@ -31,6 +32,9 @@ public sealed class PreferenceStudioDbContext(DbContextOptions<PreferenceStudioD
     public DbSet<TrainingRun> TrainingRuns => Set<TrainingRun>();
     public DbSet<RunMetric> RunMetrics => Set<RunMetric>();
     public DbSet<DatasetExport> DatasetExports => Set<DatasetExport>();
+    public DbSet<LoopSettings> LoopSettings => Set<LoopSettings>();
+    public DbSet<LoopRound> LoopRounds => Set<LoopRound>();
+    public DbSet<ResponseScore> ResponseScores => Set<ResponseScore>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -15,7 +15,7 @@ public sealed class ModelVersion
     private ModelVersion() { }
 
     public ModelVersion(string name, ModelKind kind, string checkpointPath, int? parentId = null, long? trainingRunId = null,
-        ModelOrigin origin = ModelOrigin.Base, int? referenceModelId = null)
+        ModelOrigin origin = ModelOrigin.Base, int? referenceModelId = null, long? roundId = null)
     {
         if (string.IsNullOrWhiteSpace(name) || name.Length > 200)
             throw new DomainException("A model version name must have 1 to 200 characters.");
@@ -27,8 +27,10 @@ public sealed class ModelVersion
             throw new DomainException($"Model version '{name}': a base model was not trained here, so it has no training run and no reference model.");
         if (origin is ModelOrigin.RewardRun or ModelOrigin.DpoRun && (trainingRunId is null || parentId is null))
             throw new DomainException($"Model version '{name}': a model made by a {origin} names its training run and the model it started from (parent).");
-        if (origin == ModelOrigin.Round && parentId is null)
-            throw new DomainException($"Model version '{name}': a model made by a round names the policy it started from (parent).");
+        if (origin == ModelOrigin.Round && (parentId is null || roundId is null))
+            throw new DomainException($"Model version '{name}': a model made by a round names the round and the policy it started from (parent).");
+        if (origin != ModelOrigin.Round && roundId is not null)
+            throw new DomainException($"Model version '{name}': only a model made by a round names a round.");
         Name = name.Trim();
         Kind = kind;
         Origin = origin;
@@ -36,6 +38,7 @@ public sealed class ModelVersion
         ParentId = parentId;
         TrainingRunId = trainingRunId;
         ReferenceModelId = referenceModelId;
+        RoundId = roundId;
         CreatedAt = DateTimeOffset.UtcNow;
     }
 
@@ -45,6 +48,9 @@ public sealed class ModelVersion
     public int? ParentId { get; private set; }
     public long? TrainingRunId { get; private set; }
     public ModelOrigin Origin { get; private set; }
+
+    /// <summary>The loop round that made this policy.</summary>
+    public long? RoundId { get; private set; }
 
     /// <summary>The frozen model a preference run (DPO) measured its log-probability ratios against.</summary>
     public int? ReferenceModelId { get; private set; }

@@ -22,13 +22,14 @@ public sealed class TrainingRun
 {
     private TrainingRun() { }
 
-    public TrainingRun(TrainingKind kind, string configJson, string createdBy, int? projectId = null, int? baseModelVersionId = null)
+    public TrainingRun(TrainingKind kind, string configJson, string createdBy, int? projectId = null, int? baseModelVersionId = null, long? roundId = null)
     {
         Kind = kind;
         ConfigJson = configJson;
         CreatedBy = createdBy;
         ProjectId = projectId;
         BaseModelVersionId = baseModelVersionId;
+        RoundId = roundId;
         State = RunState.Queued;
         CreatedAt = DateTimeOffset.UtcNow;
     }
@@ -50,6 +51,9 @@ public sealed class TrainingRun
     public string? JobId { get; private set; }
 
     public int? BaseModelVersionId { get; private set; }
+
+    /// <summary>The loop round this run is a stage of; null for a run a researcher launched on its own.</summary>
+    public long? RoundId { get; private set; }
     public int? OutputModelVersionId { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset? StartedAt { get; private set; }

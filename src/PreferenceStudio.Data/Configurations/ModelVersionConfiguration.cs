@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using PreferenceStudio.Core.Loop;
 using PreferenceStudio.Core.Training;
 
 namespace PreferenceStudio.Data.Configurations;
@@ -16,5 +17,6 @@ internal sealed class ModelVersionConfiguration : IEntityTypeConfiguration<Model
         b.HasOne<ModelVersion>().WithMany().HasForeignKey(m => m.ParentId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<ModelVersion>().WithMany().HasForeignKey(m => m.ReferenceModelId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<TrainingRun>().WithMany().HasForeignKey(m => m.TrainingRunId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<LoopRound>().WithMany().HasForeignKey(m => m.RoundId).OnDelete(DeleteBehavior.Restrict);
     }
 }

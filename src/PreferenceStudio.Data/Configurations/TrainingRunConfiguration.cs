@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using PreferenceStudio.Core.Loop;
 using PreferenceStudio.Core.Projects;
 using PreferenceStudio.Core.Training;
 
@@ -20,6 +21,7 @@ internal sealed class TrainingRunConfiguration : IEntityTypeConfiguration<Traini
         b.HasOne<Project>().WithMany().HasForeignKey(r => r.ProjectId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<ModelVersion>().WithMany().HasForeignKey(r => r.BaseModelVersionId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<ModelVersion>().WithMany().HasForeignKey(r => r.OutputModelVersionId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<LoopRound>().WithMany().HasForeignKey(r => r.RoundId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(r => new { r.State, r.CreatedAt });
         b.Ignore(r => r.Progress);
         b.Ignore(r => r.IsFinished);
