@@ -35,6 +35,8 @@ public static class JobsExtensions
         services.AddScoped<Training.ModelRegistry>();
         services.AddScoped<Training.ModelLineage>();
         services.AddScoped<ProjectSchedules>();
+        services.AddScoped<Loop.LoopSettingsStore>();
+        services.AddScoped<Loop.RoundLauncher>();
         foreach (var format in new Export.IDatasetFormat[]
                  {
                      new Export.TrlPreferenceFormat(), new Export.TrlUnpairedFormat(), new Export.UltraFeedbackFormat(),

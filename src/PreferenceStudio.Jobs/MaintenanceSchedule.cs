@@ -9,7 +9,7 @@ namespace PreferenceStudio.Jobs;
 /// <summary>
 /// Declares the recurring housekeeping jobs this version of the code wants when a worker starts, and removes the
 /// housekeeping jobs it no longer knows, so one left behind by an older deployment never calls a method that was renamed
-/// or removed. Per-project schedules (<see cref="ProjectSchedules"/>) belong to their projects and are left alone.
+/// or removed. Per-project schedules (<see cref="ProjectSchedules"/>, <see cref="Loop.LoopSettingsStore"/>) belong to their projects and are left alone.
 /// </summary>
 internal sealed class MaintenanceSchedule(IRecurringJobManager recurring, JobStorage storage, IOptions<JobsOptions> options, ILogger<MaintenanceSchedule> logger)
     : IHostedService
@@ -25,7 +25,7 @@ internal sealed class MaintenanceSchedule(IRecurringJobManager recurring, JobSto
         string[] wanted = [ExpireLeasesJob.RecurringId, FileCleanupJob.RecurringId];
         using var connection = storage.GetConnection();
         foreach (var stale in connection.GetRecurringJobs()
-                     .Where(j => !wanted.Contains(j.Id) && !ProjectSchedules.IsProjectSchedule(j.Id)))
+                     .Where(j => !wanted.Contains(j.Id) && !ProjectSchedules.IsProjectSchedule(j.Id) && !Loop.LoopSettingsStore.IsLoopSchedule(j.Id)))
         {
             logger.LogInformation("Removing the recurring job {Job}, which this version does not declare", stale.Id);
             recurring.RemoveIfExists(stale.Id);

@@ -1,0 +1,48 @@
+using System.Text.Json;
+using PreferenceStudio.Core.Loop;
+using PreferenceStudio.Jobs.Training;
+
+namespace PreferenceStudio.Jobs.Loop;
+
+/// <summary>What a round runs with, frozen on the round when it is created: later edits of the loop change later rounds only.</summary>
+public sealed record LoopRoundSettings(
+    int ResponsesPerPrompt,
+    int PromptsPerRound,
+    double HumanShare,
+    TimeSpan LabelDeadline,
+    int EvalPrompts,
+    RewardRunConfig Reward,
+    DpoRunConfig Dpo)
+{
+    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
+
+    public static LoopRoundSettings From(LoopSettings settings) => new(
+        settings.ResponsesPerPrompt, settings.PromptsPerRound, settings.HumanShare, settings.LabelDeadline, settings.EvalPrompts,
+        RewardRunConfig.FromJson(settings.RewardConfigJson), DpoRunConfig.FromJson(settings.DpoConfigJson));
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public static LoopRoundSettings FromJson(string json) =>
+        JsonSerializer.Deserialize<LoopRoundSettings>(json, Json) ?? throw new FormatException("The round's settings are empty.");
+
+    /// <summary>The reward and DPO configs' problems, each prefixed with the section it is in.</summary>
+    public static IReadOnlyList<string> ValidateConfigs(string rewardJson, string dpoJson)
+    {
+        var errors = new List<string>();
+        Check("reward", () => RewardRunConfig.FromJson(rewardJson).Validate(), errors);
+        Check("dpo", () => DpoRunConfig.FromJson(dpoJson).Validate(), errors);
+        return errors;
+    }
+
+    private static void Check(string section, Func<IReadOnlyList<string>> validate, List<string> errors)
+    {
+        try
+        {
+            errors.AddRange(validate().Select(e => $"{section}.{e}"));
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException)
+        {
+            errors.Add($"{section}: not a config ({ex.Message})");
+        }
+    }
+}
