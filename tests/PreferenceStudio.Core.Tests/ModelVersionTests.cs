@@ -19,7 +19,17 @@ public class ModelVersionTests
 
     [Fact]
     public void Constructor_RoundWithoutParent_IsRefused() =>
-        Should.Throw<DomainException>(() => new ModelVersion("round 1", ModelKind.Policy, "models/r", origin: ModelOrigin.Round));
+        Should.Throw<DomainException>(() => new ModelVersion("round 1", ModelKind.Policy, "models/r", origin: ModelOrigin.Round, roundId: 1));
+
+    [Fact]
+    public void Constructor_RoundWithoutItsRound_IsRefusedNamingTheRound() =>
+        Should.Throw<DomainException>(() => new ModelVersion("round 1", ModelKind.Policy, "models/r", 1, 2, ModelOrigin.Round))
+            .Message.ShouldContain("names the round");
+
+    [Fact]
+    public void Constructor_RunModelNamingARound_IsRefused() =>
+        Should.Throw<DomainException>(() => new ModelVersion("dpo", ModelKind.Policy, "models/d", 1, 2, ModelOrigin.DpoRun, roundId: 4))
+            .Message.ShouldContain("only a model made by a round");
 
     [Fact]
     public void RecordLabelsSeen_RewardRun_KeepsCountAndNewestTime()
