@@ -37,6 +37,18 @@ public static class JobsExtensions
         services.AddScoped<ProjectSchedules>();
         services.AddScoped<Loop.LoopSettingsStore>();
         services.AddScoped<Loop.RoundLauncher>();
+        services.Configure<Loop.LoopOptions>(builder.Configuration.GetSection(Loop.LoopOptions.Section));
+        services.AddScoped<Loop.RoundJobContext>();
+        services.AddScoped<Loop.InlineTrainingRun>();
+        services.AddScoped<Loop.ResponseScorer>();
+        services.AddScoped<Loop.RoundPairsWriter>();
+        services.AddScoped<Loop.ScoringLauncher>();
+        services.AddScoped<Loop.IPolicyJudge, Loop.RewardModelJudge>();
+        services.AddScoped<Loop.IRoundStage, Loop.Stages.RewardModelStage>();
+        services.AddScoped<Loop.IRoundStage, Loop.Stages.SampleStage>();
+        services.AddScoped<Loop.IRoundStage, Loop.Stages.PairsStage>();
+        services.AddScoped<Loop.IRoundStage, Loop.Stages.DpoStage>();
+        services.AddScoped<Loop.IRoundStage, Loop.Stages.EvaluateStage>();
         foreach (var format in new Export.IDatasetFormat[]
                  {
                      new Export.TrlPreferenceFormat(), new Export.TrlUnpairedFormat(), new Export.UltraFeedbackFormat(),

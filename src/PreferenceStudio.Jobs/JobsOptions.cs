@@ -44,6 +44,9 @@ public sealed class JobsOptions
     /// <summary>Cron of the sweep that returns abandoned annotation leases to the pool.</summary>
     public string LeaseExpiryCron { get; set; } = "* * * * *";
 
+    /// <summary>Cron of the look for projects whose loop is due by "every N new labels".</summary>
+    public string LoopLabelTriggerCron { get; set; } = "* * * * *";
+
     /// <summary>Cron of the clean-up of old files in the store.</summary>
     public string FileCleanupCron { get; set; } = "17 3 * * *";
 

@@ -21,8 +21,10 @@ internal sealed class MaintenanceSchedule(IRecurringJobManager recurring, JobSto
             j => j.RunAsync(null, CancellationToken.None), o.LeaseExpiryCron);
         recurring.AddOrUpdate<FileCleanupJob>(FileCleanupJob.RecurringId, JobQueues.Default,
             j => j.RunAsync(null, CancellationToken.None), o.FileCleanupCron);
+        recurring.AddOrUpdate<Loop.LoopLabelTriggerJob>(Loop.LoopLabelTriggerJob.RecurringId, JobQueues.Default,
+            j => j.RunAsync(null, CancellationToken.None), o.LoopLabelTriggerCron);
 
-        string[] wanted = [ExpireLeasesJob.RecurringId, FileCleanupJob.RecurringId];
+        string[] wanted = [ExpireLeasesJob.RecurringId, FileCleanupJob.RecurringId, Loop.LoopLabelTriggerJob.RecurringId];
         using var connection = storage.GetConnection();
         foreach (var stale in connection.GetRecurringJobs()
                      .Where(j => !wanted.Contains(j.Id) && !ProjectSchedules.IsProjectSchedule(j.Id) && !Loop.LoopSettingsStore.IsLoopSchedule(j.Id)))

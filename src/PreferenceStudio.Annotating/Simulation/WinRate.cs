@@ -3,10 +3,11 @@ namespace PreferenceStudio.Annotating.Simulation;
 /// <summary>
 /// How often one side won a set of judged pairs, with the Wilson score interval (Wilson 1927) for that share: it
 /// stays inside [0, 1] and is honest for small counts and shares near 0 or 1, where the normal approximation is not.
+/// A tie counts as half a win, so <see cref="Wins"/> may end in .5.
 /// </summary>
-public sealed record WinRate(int Wins, int Judged)
+public sealed record WinRate(double Wins, int Judged)
 {
-    public double Share => Judged == 0 ? double.NaN : (double)Wins / Judged;
+    public double Share => Judged == 0 ? double.NaN : Wins / Judged;
 
     /// <summary>The interval at the normal quantile <paramref name="z"/> (1.96: 95 %).</summary>
     public (double Low, double High) Interval(double z = 1.96)

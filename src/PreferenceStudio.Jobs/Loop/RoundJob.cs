@@ -19,13 +19,15 @@ public sealed class RoundJob(
     ILogger<RoundJob> logger,
     IEnumerable<IRoundStage> stages,
     RoundLauncher launcher,
-    IBackgroundJobClient jobs)
+    IBackgroundJobClient jobs,
+    RoundJobContext jobContext)
     : JobBase(db, clock, logger)
 {
     public const string Name = "loop-round";
 
     public async Task<string?> RunAsync(long roundId, PerformContext? context, CancellationToken cancellationToken)
     {
+        jobContext.Current = context;
         try
         {
             return await RunAsync(Name, context, () => RunNextStageAsync(roundId, cancellationToken), async reason =>

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -52,9 +53,22 @@ public sealed class DpoModelJob(
 
     protected override string OutputFolder(TrainingRun run) => $"models/dpo-run-{run.Id}";
 
-    protected override ModelVersion Output(TrainingRun run, ModelVersion baseModel, string folder) =>
-        // The reference is the base: the run held the policy to it.
-        new($"policy of DPO run {run.Id}", ModelKind.Policy, folder, baseModel.Id, run.Id, ModelOrigin.DpoRun, referenceModelId: baseModel.Id);
+    protected override async Task<ModelVersion> OutputAsync(TrainingRun run, ModelVersion baseModel, string folder, CancellationToken cancellationToken)
+    {
+        if (run.RoundId is not { } roundId)
+            // The reference is the base: the run held the policy to it.
+            return new ModelVersion($"policy of DPO run {run.Id}", ModelKind.Policy, folder, baseModel.Id, run.Id, ModelOrigin.DpoRun, referenceModelId: baseModel.Id);
+        // A round's DPO starts from the round's policy (the run's base) and holds it to the round's reference, which is
+        // that same policy (LoopRound): the reference this job loads is the base, so the two must agree.
+        var round = await Db.LoopRounds.AsNoTracking().Where(r => r.Id == roundId)
+            .Select(r => new { r.Number, r.PolicyId, r.ReferenceId, Slug = Db.Projects.Where(p => p.Id == r.ProjectId).Select(p => p.Slug).Single() })
+            .SingleAsync(cancellationToken);
+        if (round.PolicyId != baseModel.Id || round.ReferenceId != baseModel.Id)
+            throw new InvalidOperationException(
+                $"Run {run.Id} trained from model {baseModel.Id}, but its round {round.Number} starts from policy {round.PolicyId} with reference {round.ReferenceId}.");
+        return new ModelVersion($"policy of round {round.Number} of {round.Slug}", ModelKind.Policy, folder, round.PolicyId, run.Id, ModelOrigin.Round,
+            referenceModelId: round.ReferenceId, roundId: roundId);
+    }
 
     private sealed class Trainer(CausalLM policy, CausalLM reference, DpoConfig config, List<DpoExample> train, List<DpoExample> eval) : IRunTrainer
     {

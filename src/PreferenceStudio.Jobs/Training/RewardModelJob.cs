@@ -35,8 +35,8 @@ public sealed class RewardModelJob(
 
     protected override string OutputFolder(TrainingRun run) => $"models/reward-run-{run.Id}";
 
-    protected override ModelVersion Output(TrainingRun run, ModelVersion baseModel, string folder) =>
-        new($"reward model of run {run.Id}", ModelKind.Reward, folder, baseModel.Id, run.Id, ModelOrigin.RewardRun);
+    protected override Task<ModelVersion> OutputAsync(TrainingRun run, ModelVersion baseModel, string folder, CancellationToken cancellationToken) =>
+        Task.FromResult(new ModelVersion($"reward model of run {run.Id}", ModelKind.Reward, folder, baseModel.Id, run.Id, ModelOrigin.RewardRun));
 
     private sealed class Trainer(RewardModel model, RewardConfig config, List<PreferencePair> train, List<PreferencePair> eval) : IRunTrainer
     {

@@ -53,7 +53,7 @@ public abstract class TrainingRunJob(
     protected abstract IRunTrainer CreateTrainer(ITrainingRunConfig config, string baseFolder, List<PreferencePair> train, List<PreferencePair> eval);
 
     /// <summary>The model version the trained folder becomes.</summary>
-    protected abstract ModelVersion Output(TrainingRun run, ModelVersion baseModel, string folder);
+    protected abstract Task<ModelVersion> OutputAsync(TrainingRun run, ModelVersion baseModel, string folder, CancellationToken cancellationToken);
 
     /// <summary>The run's output folder in the store, relative.</summary>
     protected abstract string OutputFolder(TrainingRun run);
@@ -164,7 +164,7 @@ public abstract class TrainingRunJob(
         trainer.SaveTo(Store(output));
         foreach (var file in Directory.EnumerateFiles(baseFolder, "tokenizer*.json"))
             File.Copy(file, Path.Combine(Store(output), Path.GetFileName(file)), overwrite: true);
-        var version = Output(run, baseModel, output);
+        var version = await OutputAsync(run, baseModel, output, CancellationToken.None);
         version.RecordMetrics(JsonSerializer.Serialize(heldOut));
         if (counts is not null)
             version.RecordLabelsSeen(counts.Labels, counts.NewestLabelAt);
