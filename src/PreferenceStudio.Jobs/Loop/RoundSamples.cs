@@ -36,7 +36,7 @@ public static class RoundSamples
     public static async Task<Dictionary<int, int>> EarlierCountsAsync(PreferenceStudioDbContext db, LoopRound round, CancellationToken cancellationToken)
     {
         var rows = await db.Database.SqlQuery<PromptCount>($"""
-                SELECT r.prompt_id AS "PromptId", count(*)::int AS "Count"
+                SELECT r.prompt_id, count(*)::int AS count
                 FROM responses r JOIN prompts p ON p.id = r.prompt_id
                 WHERE p.project_id = {round.ProjectId} AND r.metadata ->> 'round_id' IS NOT NULL
                   AND r.metadata ->> 'round_id' <> {round.Id.ToString(CultureInfo.InvariantCulture)}

@@ -29,6 +29,9 @@ internal sealed class WorkerNode : IAsyncDisposable
         ["Jobs:HeartbeatInterval"] = "00:00:02",
         ["Jobs:SchedulePollingInterval"] = "00:00:01",
         ["Jobs:CancellationCheckInterval"] = "00:00:01",
+        // A round's stages small and quick: short answers, and a wait for labels that looks again every second.
+        ["Loop:LabelCheckInterval"] = "00:00:01",
+        ["Loop:MaxNewTokens"] = "8",
     };
 
     public static async Task<WorkerNode> StartAsync(string connectionString, string? storageRoot = null, string? queues = null, TimeSpan? invisibility = null)
