@@ -100,7 +100,7 @@ public class JobClusterTests : WebAppTest
 
         using var connection = Storage.GetConnection();
         connection.GetRecurringJobs().Select(j => j.Id).Order().ShouldBe(
-            new[] { ExpireLeasesJob.RecurringId, FileCleanupJob.RecurringId, ProjectSchedules.RetrainId(42) }.Order());
+            new[] { ExpireLeasesJob.RecurringId, FileCleanupJob.RecurringId, PreferenceStudio.Jobs.Loop.LoopLabelTriggerJob.RecurringId, ProjectSchedules.RetrainId(42) }.Order());
     }
 
     [Fact]
