@@ -1,3 +1,5 @@
+using PreferenceStudio.Core.Loop;
+using PreferenceStudio.Core.Projects;
 using PreferenceStudio.Core.Training;
 using PreferenceStudio.Jobs.Training;
 using PreferenceStudio.Testing;
@@ -29,7 +31,15 @@ public sealed class ModelLineageTests : IAsyncLifetime
         dpo.RecordLabelsSeen(20, T0.AddHours(1));
         db.ModelVersions.AddRange(reward, dpo);
         await db.SaveChangesAsync();
-        var round = new ModelVersion("round 2", ModelKind.Policy, "models/round-2", dpo.Id, origin: ModelOrigin.Round, referenceModelId: dpo.Id);
+        // A round's policy names its round (a model made by a round must).
+        var project = new Project("Lineage", "lineage", FeedbackKinds.Pairwise);
+        db.Projects.Add(project);
+        await db.SaveChangesAsync();
+        var loopRound = new LoopRound(project.Id, 2, "{}", dpo.Id, baseModel.Id, "researcher", labelsAtStart: 0, T0);
+        db.LoopRounds.Add(loopRound);
+        await db.SaveChangesAsync();
+        var round = new ModelVersion("round 2", ModelKind.Policy, "models/round-2", dpo.Id, origin: ModelOrigin.Round, referenceModelId: dpo.Id,
+            roundId: loopRound.Id);
         round.RecordLabelsSeen(31, T0.AddHours(5));
         db.ModelVersions.Add(round);
         await db.SaveChangesAsync();

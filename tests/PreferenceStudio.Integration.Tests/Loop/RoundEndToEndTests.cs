@@ -7,11 +7,12 @@ using PreferenceStudio.Core.Projects;
 using PreferenceStudio.Core.Training;
 using PreferenceStudio.Jobs.Loop;
 using PreferenceStudio.Web.Seeding;
+using Xunit.Abstractions;
 
 namespace PreferenceStudio.Integration.Tests.Loop;
 
 /// <summary>A whole round on the cluster: half its pairs from a (simulated) person, the rest ranked by the reward model.</summary>
-public class RoundEndToEndTests : LoopTest
+public class RoundEndToEndTests(ITestOutputHelper output) : LoopTest
 {
     [Fact]
     public async Task Round_HalfThePairsForPeople_TasksLabelledRestRankedNewPolicyRegisteredWithItsLineage()
@@ -39,6 +40,7 @@ public class RoundEndToEndTests : LoopTest
 
         var round = await WaitForRoundAsync(started.Id, [RoundState.Succeeded, RoundState.Failed, RoundState.Cancelled]);
         round.State.ShouldBe(RoundState.Succeeded, await DescribeRoundAsync(round.Id));
+        output.WriteLine(await DescribeRoundAsync(round.Id));  // each stage's summary: what it made, and its speed
         round.Stages.Select(s => s.Kind).ShouldBe(Enum.GetValues<RoundStageKind>());
         round.Stages.ShouldAllBe(s => s.IsFinished && s.Summary != null);
         (round.HumanTasks, round.HumanLabelled, round.HumanPairs, round.RewardModelPairs).ShouldBe((2, 2, 2, 2));

@@ -45,6 +45,7 @@ public sealed class PairsStage(
             var labelled = await db.Annotations.Where(a => taskIds.Contains(a.TaskId) && a.SupersededAt == null)
                 .Select(a => a.TaskId).Distinct().CountAsync(cancellationToken);
             round.RecordLabelled(labelled);
+            round.ReportProgress(labelled, round.HumanTasks);
             if (labelled < round.HumanTasks && clock.GetUtcNow() < round.LabelsDueAt)
             {
                 await db.SaveChangesAsync(cancellationToken);
@@ -97,6 +98,7 @@ public sealed class PairsStage(
             db.Tasks.Add(new AnnotationTask(project, prompt.PromptId, TaskKind.Pairwise, [a.ResponseId, b.ResponseId], options.Value.HumanTaskPriority));
         }
         round.WaitForLabels(count, clock.GetUtcNow() + settings.LabelDeadline);
+        round.ReportProgress(0, count);  // progress counts the round's tasks labelled
         await db.SaveChangesAsync(cancellationToken);
         return count;
     }
