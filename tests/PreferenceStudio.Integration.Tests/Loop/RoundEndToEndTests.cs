@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using PreferenceStudio.Annotating.Simulation;
 using PreferenceStudio.Core.Loop;
@@ -83,6 +84,28 @@ public class RoundEndToEndTests(ITestOutputHelper output) : LoopTest
             .ShouldAllBe(r => r.GetProperty("chosen_score").GetDouble() >= r.GetProperty("rejected_score").GetDouble());
         (await File.ReadAllTextAsync(Path.Combine(Store, "runs", dpoRun.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "dataset.jsonl")))
             .ShouldBe(await File.ReadAllTextAsync(pairsFile));
+
+        // The round's reward model scores every response of the project on a worker, for the pages to show.
+        string jobId;
+        await using (var scope = App.Services.CreateAsyncScope())
+        {
+            var (queued, errors) = await scope.ServiceProvider.GetRequiredService<ScoringLauncher>().ScoreProjectAsync(ProjectId, rewardModel.Id, CancellationToken.None);
+            errors.ShouldBeEmpty();
+            jobId = queued!;
+        }
+        await Jobs.JobHistory.WaitForSuccessAsync(Storage, jobId, TimeSpan.FromSeconds(90));
+        var responses = await db.Responses.CountAsync(r => r.Prompt!.ProjectId == ProjectId);
+        (await db.ResponseScores.CountAsync(s => s.RewardModelId == rewardModel.Id)).ShouldBe(responses);
+    }
+
+    [Fact]
+    public async Task ScoreProjectAsync_PolicyInsteadOfARewardModel_NamesTheFieldAndQueuesNothing()
+    {
+        await using var scope = App.Services.CreateAsyncScope();
+        var (jobId, errors) = await scope.ServiceProvider.GetRequiredService<ScoringLauncher>().ScoreProjectAsync(ProjectId, BaseId, CancellationToken.None);
+
+        jobId.ShouldBeNull();
+        errors.ShouldBe([$"reward_model: model version {BaseId} is a Policy model, not a reward model"]);
     }
 
     private async Task<List<Core.Tasks.AnnotationTask>> RoundTasksAsync(long roundId)
