@@ -99,6 +99,24 @@ public class RoundEndToEndTests(ITestOutputHelper output) : LoopTest
     }
 
     [Fact]
+    public async Task Round_DeadlinePassesWithTasksUnlabelled_TheRewardModelRanksTheirPromptsToo()
+    {
+        await LabelSeedTasksAsync();
+        await SaveLoopAsync(Settings(humanShare: 0.5, deadline: TimeSpan.Zero));
+        await using var worker = await StartWorkerAsync();
+        var started = await StartRoundAsync();
+
+        var round = await WaitForRoundAsync(started.Id, [RoundState.Succeeded, RoundState.Failed, RoundState.Cancelled]);
+
+        round.State.ShouldBe(RoundState.Succeeded, await DescribeRoundAsync(round.Id));
+        (round.HumanTasks, round.HumanLabelled, round.HumanPairs, round.RewardModelPairs).ShouldBe((2, 0, 0, 4));
+        // The tasks stay with people: their labels count for the next round's reward model.
+        (await RoundTasksAsync(round.Id)).Count.ShouldBe(2);
+        (await File.ReadAllLinesAsync(Path.Combine(Store, RoundFiles.Pairs(round.Id))))
+            .ShouldAllBe(l => JsonDocument.Parse(l, default).RootElement.GetProperty("source").GetString() == "reward_model");
+    }
+
+    [Fact]
     public async Task ScoreProjectAsync_PolicyInsteadOfARewardModel_NamesTheFieldAndQueuesNothing()
     {
         await using var scope = App.Services.CreateAsyncScope();
