@@ -36,8 +36,12 @@ public static class LoopEndpoints
         return TypedResults.PhysicalFile(path, "application/jsonl", $"{round.Slug}-round-{round.Number}-pairs.jsonl");
     }
 
-    /// <summary>The checkpoint folder zipped as it streams out (config.json, model.safetensors, tokenizer.json): nothing is kept on disk.</summary>
-    private static async Task<Results<PushStreamHttpResult, NotFound<string>>> ModelAsync(
+    /// <summary>
+    /// The checkpoint folder (config.json, model.safetensors, tokenizer.json) as a zip. It is written to a temporary file
+    /// first, deleted when the answer is sent: the zip writer needs a stream it may write to synchronously, and a
+    /// response body is not one.
+    /// </summary>
+    private static async Task<Results<FileStreamHttpResult, NotFound<string>>> ModelAsync(
         int id, PreferenceStudioDbContext db, RoundFiles files, CancellationToken ct)
     {
         var model = await db.ModelVersions.AsNoTracking().Where(m => m.Id == id).Select(m => new { m.Name, m.CheckpointPath }).FirstOrDefaultAsync(ct);
@@ -46,9 +50,19 @@ public static class LoopEndpoints
         var folder = files.ModelFolder(model.CheckpointPath);
         if (!Directory.Exists(folder))
             return TypedResults.NotFound($"Model version {id}'s checkpoint folder is not in the model store.");
-        return TypedResults.Stream(
-            body => ZipFile.CreateFromDirectoryAsync(folder, body, CompressionLevel.Fastest, includeBaseDirectory: true, ct),
-            "application/zip", $"model-{id}-{FileNamePart(model.Name)}.zip");
+        var zip = new FileStream(Path.Combine(Path.GetTempPath(), $"ps-model-{Guid.NewGuid():N}.zip"), FileMode.CreateNew, FileAccess.ReadWrite,
+            FileShare.None, 1 << 16, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        try
+        {
+            await ZipFile.CreateFromDirectoryAsync(folder, zip, CompressionLevel.Fastest, includeBaseDirectory: true, ct);
+            zip.Position = 0;
+        }
+        catch
+        {
+            await zip.DisposeAsync();
+            throw;
+        }
+        return TypedResults.File(zip, "application/zip", $"model-{id}-{FileNamePart(model.Name)}.zip");
     }
 
     // A model's name is free text: only letters, digits, '-' and '.' reach the file name.
