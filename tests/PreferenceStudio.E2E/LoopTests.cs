@@ -17,6 +17,9 @@ public sealed class LoopTests : BrowserTest
 {
     private static readonly string LoopUrl = $"/projects/{DemoSeeder.ProjectSlug}/loop";
 
+    // A shared two-core machine: other suites' builds and tests may slow a circuit's first render well past 5 s.
+    public LoopTests() => Assertions.SetDefaultExpectTimeout(15_000);
+
     private async Task<int> SeedPolicyAsync()
     {
         await using var db = Database.CreateContext();
@@ -31,7 +34,8 @@ public sealed class LoopTests : BrowserTest
     {
         var policyId = await SeedPolicyAsync();
         await SignInAsync("researcher@demo.local");
-        await Page.GotoAsync($"/projects/{DemoSeeder.ProjectSlug}");
+        // The link is followed over the project page's live circuit, as a researcher who reads the page first does.
+        await Page.OpenAsync($"/projects/{DemoSeeder.ProjectSlug}");
         await Page.GetByTestId("loop-link").ClickAsync();
         await Page.WaitForURLAsync(url => url.EndsWith(LoopUrl, StringComparison.Ordinal));
         await Assertions.Expect(Page.GetByTestId("loop-settings")).ToHaveAttributeAsync("data-interactive", "true");
@@ -64,6 +68,7 @@ public sealed class LoopTests : BrowserTest
             (settings.Enabled, settings.Cron, settings.BasePolicyId).ShouldBe((true, "0 */6 * * *", policyId));
             DpoRunConfig.FromJson(settings.DpoConfigJson).Trainer.Beta.ShouldBe(0.2);
         }
+        await Page.EvaluateAsync("window.scrollTo(0, 0)");
         await Page.ReadmeScreenshotAsync("loop", fullPage: false);
 
         await Page.GetByTestId("start-round").ClickAsync();
