@@ -7,6 +7,7 @@ using PreferenceStudio.Annotating;
 using PreferenceStudio.Web.Annotating;
 using PreferenceStudio.Web.Components;
 using PreferenceStudio.Web.Endpoints;
+using PreferenceStudio.Web.Loop;
 using PreferenceStudio.Web.Projects;
 using PreferenceStudio.Web.Security;
 using PreferenceStudio.Web.Training;
@@ -65,6 +66,7 @@ public static class WebExtensions
         services.AddScoped<Projects.PromptImporter>();
         services.AddScoped<Quality.ProjectQualityQuery>();
         services.AddTrainingPages();
+        services.AddLoopPages();
         services.AddScoped<Seeding.DemoSeeder>();
         services.AddScoped<Seeding.DemoLabels>();
         services.AddAnnotation();
@@ -101,6 +103,7 @@ public static class WebExtensions
         app.MapAdminEndpoints();
         app.MapExportEndpoints();
         app.MapTrainingEndpoints();
+        app.MapLoopEndpoints();
         app.MapAnnotationEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

@@ -1,5 +1,6 @@
 using Npgsql;
 using PreferenceStudio.Data;
+using PreferenceStudio.Web.Loop;
 
 namespace PreferenceStudio.Web.Training;
 
@@ -8,9 +9,10 @@ namespace PreferenceStudio.Web.Training;
 /// <see cref="RunChangeFeed"/>. The workers are other processes; this is how a web node learns that a run it shows got
 /// new metric points or a new state. A dropped connection (a database restart, pg_terminate_backend, a network cut
 /// found by the keepalive) is opened again with a growing pause, and every watcher then re-reads its run, since what
-/// was announced while nobody listened is lost.
+/// was announced while nobody listened is lost. The same connection listens on <see cref="RoundChanges.Channel"/> for
+/// the loop's rounds and passes those to the <see cref="RoundChangeFeed"/>.
 /// </summary>
-public sealed partial class RunChangeListener(RunChangeFeed feed, IConfiguration configuration, ILogger<RunChangeListener> logger)
+public sealed partial class RunChangeListener(RunChangeFeed feed, RoundChangeFeed rounds, IConfiguration configuration, ILogger<RunChangeListener> logger)
     : BackgroundService
 {
     /// <summary>Names the connection in pg_stat_activity, so an operator (or a test) can find it.</summary>
@@ -70,15 +72,23 @@ public sealed partial class RunChangeListener(RunChangeFeed feed, IConfiguration
         await connection.OpenAsync(stoppingToken);
         connection.Notification += (_, e) =>
         {
-            if (RunChanges.RunIdOf(e.Payload) is { } runId)
-                feed.Publish(runId);
+            // Both channels carry an id and nothing else.
+            if (RunChanges.RunIdOf(e.Payload) is not { } id)
+                return;
+            if (e.Channel == RoundChanges.Channel)
+                rounds.Publish(id);
+            else
+                feed.Publish(id);
         };
-        await using (var listen = new NpgsqlCommand($"LISTEN {RunChanges.Channel}", connection))
+        await using (var listen = new NpgsqlCommand($"LISTEN {RunChanges.Channel}; LISTEN {RoundChanges.Channel}", connection))
             await listen.ExecuteNonQueryAsync(stoppingToken);
         var session = Interlocked.Increment(ref _sessions);
         LogListening(session);
         if (session > 1)
+        {
             feed.PublishToAll();
+            rounds.PublishToAll();
+        }
         while (true)
             await connection.WaitAsync(stoppingToken);
     }

@@ -15,7 +15,12 @@ public sealed record RunRow(
 
 public sealed record ModelRow(
     int Id, string Name, ModelKind Kind, string? Parent, long? TrainingRunId, string CheckpointPath, DateTimeOffset CreatedAt, double? HeldOutAccuracy,
-    ModelOrigin Origin = ModelOrigin.Base, int? LabelsSeen = null, DateTimeOffset? NewestLabelAt = null);
+    ModelOrigin Origin = ModelOrigin.Base, int? LabelsSeen = null, DateTimeOffset? NewestLabelAt = null, string? RoundPage = null)
+{
+    /// <summary>The page of the round that made a round's policy: /projects/{slug}/rounds/{number}.</summary>
+    public static string? RoundPath(string? projectSlug, int? roundNumber) =>
+        projectSlug is not null && roundNumber is { } number ? $"/projects/{projectSlug}/rounds/{number}" : null;
+}
 
 /// <summary>
 /// A run with the names it points at: what its page shows besides the curves. Lineage: the output model's chain of
@@ -94,10 +99,14 @@ public sealed class TrainingQuery(IDbContextFactory<PreferenceStudioDbContext> c
             {
                 m.Id, m.Name, m.Kind, m.TrainingRunId, m.CheckpointPath, m.CreatedAt, m.MetricsJson, m.Origin, m.LabelsSeen, m.NewestLabelAt,
                 Parent = db.ModelVersions.Where(p => p.Id == m.ParentId).Select(p => p.Name).FirstOrDefault(),
+                RoundNumber = db.LoopRounds.Where(r => r.Id == m.RoundId).Select(r => (int?)r.Number).FirstOrDefault(),
+                RoundProject = db.LoopRounds.Where(r => r.Id == m.RoundId)
+                    .Select(r => db.Projects.Where(p => p.Id == r.ProjectId).Select(p => p.Slug).FirstOrDefault()).FirstOrDefault(),
             })
             .ToListAsync(ct);
         var rows = page.Select(m => new ModelRow(m.Id, m.Name, m.Kind, m.Parent, m.TrainingRunId, m.CheckpointPath, m.CreatedAt,
-            Metric(m.MetricsJson, MetricKeys.EvalAccuracy), m.Origin, m.LabelsSeen, m.NewestLabelAt)).ToList();
+            Metric(m.MetricsJson, MetricKeys.EvalAccuracy), m.Origin, m.LabelsSeen, m.NewestLabelAt,
+            ModelRow.RoundPath(m.RoundProject, m.RoundNumber))).ToList();
         return new Paged<ModelRow>(rows, total);
     }
 

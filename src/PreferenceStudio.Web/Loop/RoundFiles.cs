@@ -1,0 +1,19 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using PreferenceStudio.Jobs;
+
+namespace PreferenceStudio.Web.Loop;
+
+/// <summary>Where a round's files and a model's checkpoint folder lie in the model store (a shared volume with several nodes).</summary>
+public sealed class RoundFiles(IOptions<StorageOptions> storage, IHostEnvironment environment)
+{
+    /// <summary>The round's DPO pairs as its pairs stage writes them (TRL preference JSON Lines, each row with its "source").</summary>
+    public static string PairsPath(long roundId) => $"rounds/{roundId.ToString(CultureInfo.InvariantCulture)}/pairs.jsonl";
+
+    public string PairsFile(long roundId) => storage.Value.Resolve(environment.ContentRootPath, PairsPath(roundId));
+
+    public bool HasPairs(long roundId) => File.Exists(PairsFile(roundId));
+
+    /// <summary>A model version's checkpoint folder, from the path it records relative to the store.</summary>
+    public string ModelFolder(string checkpointPath) => storage.Value.Resolve(environment.ContentRootPath, checkpointPath);
+}
