@@ -16,7 +16,7 @@ namespace PreferenceStudio.LoopDemo;
 internal sealed class LoopDemoRunner(OnlineRoundConfig config, string workFolder, int seed, TextWriter log)
 {
     /// <summary>Held-out answers per held-out prompt, for the win-rate and for the reward model's held-out pairs.</summary>
-    public const int EvalSamplesPerPrompt = 32;
+    public const int EvalSamplesPerPrompt = 64;
 
     private readonly BradleyTerryJudge labeller = DemoTaste.Judge(seed);
     private readonly WinRateJudge referee = new(DemoTaste.Judge(seed + 1));
@@ -25,8 +25,11 @@ internal sealed class LoopDemoRunner(OnlineRoundConfig config, string workFolder
     {
         config.ThrowIfInvalid();
         var clock = Stopwatch.StartNew();
-        var baseFolder = DemoPolicy.Create(Path.Combine(workFolder, "base"), seed: (ulong)seed);
-        log.WriteLine($"base policy pretrained in {clock.Elapsed.TotalSeconds:F0} s");
+        var baseFolder = Path.Combine(workFolder, "base");
+        if (File.Exists(Path.Combine(baseFolder, "model.safetensors")))
+            log.WriteLine($"base policy reused from {baseFolder}");  // a work folder run again: the same seed made it
+        else
+            log.WriteLine($"base policy pretrained in {Time(() => DemoPolicy.Create(baseFolder, seed: (ulong)seed)).TotalSeconds:F0} s");
         var tokenizer = BpeTokenizer.FromFile(Path.Combine(baseFolder, "tokenizer.json"));
         // Every fourth prompt is held out: the win-rate and the reward model's accuracy are measured on prompts no round trains on.
         var heldOut = DemoPolicy.Prompts.Where((_, i) => i % 4 == 3).ToList();
@@ -35,6 +38,9 @@ internal sealed class LoopDemoRunner(OnlineRoundConfig config, string workFolder
         log.WriteLine($"base answers: {MeanWords(baseAnswers):F1} words on average, {baseAnswers.Count(t => t.Length == 0)} empty");
 
         var labels = new List<PreferencePair>();
+        // Held-out pairs of every round so far: the same mix of policies as the labels the reward model trains on.
+        var heldOutPairs = new List<PreferencePair>();
+        var heldOutTexts = new List<(string, string)>();
         List<DpoExample>? roundOne = null;
         var current = baseFolder;
         long onlineSteps = 0;
@@ -53,13 +59,19 @@ internal sealed class LoopDemoRunner(OnlineRoundConfig config, string workFolder
             var humanCount = (int)Math.Round(config.HumanShare * sampled.Count);
             var human = sampled.Take(humanCount).Select(Label).ToList();
             labels.AddRange(human);
-            var (rewardEval, bayes) = HeldOutPairs(evalSampled);
+            var (roundPairs, roundTexts) = HeldOutPairs(evalSampled);
+            heldOutPairs.AddRange(roundPairs);
+            heldOutTexts.AddRange(roundTexts);
             List<PreferencePair> ranked;
-            double rewardAccuracy;
-            var (rewardModel, rewardResult) = OnlineRound.TrainRewardModel(baseFolder, labels, rewardEval, config.Reward);
+            double rewardAccuracy, roundAccuracy;
+            var (rewardModel, rewardResult) = OnlineRound.TrainRewardModel(baseFolder, labels, heldOutPairs, config.Reward);
             using (rewardModel)
             {
                 rewardAccuracy = rewardResult.Eval["eval_rewards/accuracies"];
+                roundAccuracy = new RewardTrainer(rewardModel, config.Reward).Evaluate(roundPairs)["eval_rewards/accuracies"];
+                var lastEpoch = rewardResult.History.TakeLast(rewardResult.History.Count / config.Reward.Epochs).ToList();
+                log.WriteLine($"round {round}: reward model on {labels.Count} labels, last epoch's accuracy {lastEpoch.Average(s => s.Metrics["rewards/accuracies"]):P1}; " +
+                    $"held-out {rewardAccuracy:P1} (Bayes {labeller.BayesAccuracy(heldOutTexts):P1}), on this round's pairs alone {roundAccuracy:P1} (Bayes {labeller.BayesAccuracy(roundTexts):P1})");
                 ranked = humanCount < sampled.Count
                     ? RewardRanker.BestVersusWorst(rewardModel, sampled.Skip(humanCount).ToList()).OfType<PreferencePair>().ToList()
                     : [];
@@ -72,9 +84,12 @@ internal sealed class LoopDemoRunner(OnlineRoundConfig config, string workFolder
             current = next;
             var answers = EvalAnswers(current, tokenizer, heldOut, seed: 2000 + round);
             var versusBase = referee.Judge(answers, baseAnswers);
+            var lengths = answers.GroupBy(a => TargetWordsPreference.Words(a).Count()).OrderBy(g => g.Key).Select(g => $"{g.Key}:{g.Count()}");
+            log.WriteLine($"round {round}: answers' words (words:count) {string.Join(' ', lengths)}; e.g. \"{answers[0]}\"");
             // Round one's online policy is exactly offline DPO on round one's pairs for round one's steps.
             var offline = round == 1 ? versusBase : Offline(baseFolder, tokenizer, heldOut, roundOne, round, baseAnswers);
-            yield return new RoundReport(round, human.Count, ranked.Count, rewardAccuracy, bayes, rewardEval.Count,
+            yield return new RoundReport(round, human.Count, ranked.Count, rewardAccuracy, labeller.BayesAccuracy(heldOutTexts), heldOutPairs.Count,
+                roundAccuracy, labeller.BayesAccuracy(roundTexts),
                 versusBase, referee.ExpectedShare(answers, baseAnswers), offline, MeanWords(answers), onlineSteps, clock.Elapsed);
         }
     }
@@ -84,8 +99,8 @@ internal sealed class LoopDemoRunner(OnlineRoundConfig config, string workFolder
         labeller.Prefers(p.Responses[0].Text, p.Responses[1].Text) ? p.Pair(0, 1) : p.Pair(1, 0);
 
     /// <summary>Held-out pairs of the policy's answers (consecutive answers to the same prompt, identical texts left
-    /// out: nothing to predict), oriented by the annotator's noisy labels, and the Bayes accuracy on them.</summary>
-    private (List<PreferencePair> Pairs, double Bayes) HeldOutPairs(IReadOnlyList<SampledPrompt> sampled)
+    /// out: nothing to predict), oriented by the annotator's noisy labels, with their texts for the Bayes accuracy.</summary>
+    private (List<PreferencePair> Pairs, List<(string, string)> Texts) HeldOutPairs(IReadOnlyList<SampledPrompt> sampled)
     {
         var pairs = new List<PreferencePair>();
         var texts = new List<(string, string)>();
@@ -97,7 +112,7 @@ internal sealed class LoopDemoRunner(OnlineRoundConfig config, string workFolder
                 texts.Add((a, b));
                 pairs.Add(labeller.Prefers(a, b) ? p.Pair(j, j + 1) : p.Pair(j + 1, j));
             }
-        return (pairs, labeller.BayesAccuracy(texts));
+        return (pairs, texts);
     }
 
     /// <summary>DPO from the base on round one's pairs alone, for as many steps as the online rounds took up to
@@ -114,6 +129,13 @@ internal sealed class LoopDemoRunner(OnlineRoundConfig config, string workFolder
         using var policy = CausalLM.FromPretrained(folder);
         return new PolicySampler(policy, tokenizer).Sample(prompts, EvalSamplesPerPrompt, config.Temperature, config.MaxNewTokens, (ulong)seed)
             .SelectMany(p => p.Responses.Select(r => r.Text)).ToList();
+    }
+
+    private static TimeSpan Time(Action action)
+    {
+        var clock = Stopwatch.StartNew();
+        action();
+        return clock.Elapsed;
     }
 
     private static double MeanWords(IEnumerable<string> texts) => texts.Average(t => TargetWordsPreference.Words(t).Count());

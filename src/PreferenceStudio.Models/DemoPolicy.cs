@@ -24,7 +24,7 @@ public static class DemoPolicy
     /// <summary>AdamW steps of pretraining: measured with seed 0, 300 steps of 16 conversations (7 s on an idle core
     /// pair) reach a response loss of 0.9 nats/token, near the corpus's own entropy, and the sampled sentence counts
     /// follow the corpus's uniform 1–8; 100 steps leave broken sentences.</summary>
-    public const int DefaultTrainSteps = 300;
+    public const int DefaultTrainSteps = 600;
 
     private static readonly string[] Subjects =
     [

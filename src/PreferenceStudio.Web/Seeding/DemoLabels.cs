@@ -9,7 +9,7 @@ namespace PreferenceStudio.Web.Seeding;
 
 /// <summary>
 /// Labels for the demo project, so a researcher's first look finds labels to read, export and train on: a simulated
-/// annotator with a known taste (<see cref="DemoTaste"/>: answers of about 35 words) labels each pairwise and ranking
+/// annotator with a known taste (<see cref="DemoTaste"/>: answers of about 40 words) labels each pairwise and ranking
 /// task once, through the same queue and submit as a person. It holds one of the project's two slots per task, so
 /// every task still waits for a human. Idempotent: it labels only what its account has not labelled yet.
 /// </summary>
