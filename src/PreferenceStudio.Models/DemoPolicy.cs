@@ -21,9 +21,9 @@ public static class DemoPolicy
     public const int MaxSentences = 8;
     public const int WordsPerSentence = 5;
 
-    /// <summary>AdamW steps of pretraining: measured with seed 0, 300 steps of 16 conversations (7 s on an idle core
-    /// pair) reach a response loss of 0.9 nats/token, near the corpus's own entropy, and the sampled sentence counts
-    /// follow the corpus's uniform 1–8; 100 steps leave broken sentences.</summary>
+    /// <summary>AdamW steps of pretraining, 16 conversations each. Measured with seed 3, sampling 128 answers at
+    /// temperature 1: after 300 steps 100 of them were whole 5-word sentences, after 600 steps 114 (the rest are slips
+    /// such as "The cat opens finds good code."). 600 steps took 34 s on one thread here (load average 8).</summary>
     public const int DefaultTrainSteps = 600;
 
     private static readonly string[] Subjects =
