@@ -55,10 +55,17 @@ public static class TinyCheckpoints
         };
         if (trainSteps > 0) Train(model, corpus.Select(line => tokenizer.Encode(line + "<|endoftext|>")).SelectMany(x => x).ToArray(), trainSteps, (int)seed);
         model.SavePretrained(folder);
+        WriteTokenizerConfig(folder, tokenizer, eos, architecture == "gpt2" ? "GPT2Tokenizer" : "Qwen2Tokenizer");
+        return folder;
+    }
 
+    /// <summary>tokenizer_config.json (with the ChatML chat template) and generation_config.json, as Hugging Face
+    /// writes them, for a folder that already holds tokenizer.json and the weights.</summary>
+    internal static void WriteTokenizerConfig(string folder, BpeTokenizer tokenizer, long eos, string tokenizerClass)
+    {
         var tokenizerConfig = new JsonObject
         {
-            ["tokenizer_class"] = architecture == "gpt2" ? "GPT2Tokenizer" : "Qwen2Tokenizer",
+            ["tokenizer_class"] = tokenizerClass,
             ["eos_token"] = tokenizer.IdToToken(eos),
             ["pad_token"] = "<|endoftext|>",
             ["model_max_length"] = 128,
@@ -67,7 +74,6 @@ public static class TinyCheckpoints
         File.WriteAllText(Path.Combine(folder, "tokenizer_config.json"), tokenizerConfig.ToJsonString());
         File.WriteAllText(Path.Combine(folder, "generation_config.json"),
             new JsonObject { ["bos_token_id"] = eos, ["eos_token_id"] = eos }.ToJsonString());
-        return folder;
     }
 
     private static void Train(CausalLM model, long[] stream, int steps, int seed)

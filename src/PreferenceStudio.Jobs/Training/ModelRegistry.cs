@@ -11,8 +11,8 @@ namespace PreferenceStudio.Jobs.Training;
 /// <summary>Base models the researchers can train from: Hugging Face checkpoint folders recorded as model versions.</summary>
 public sealed class ModelRegistry(PreferenceStudioDbContext db, IOptions<StorageOptions> storage, IHostEnvironment environment)
 {
-    public const string DemoModelName = "demo: tiny Qwen2 (2 layers, trained on generated sentences)";
-    private const string DemoModelFolder = "models/demo-tiny-qwen2";
+    public const string DemoModelName = "demo: tiny Qwen2 chat policy (2 layers, answers of 1 to 8 generated sentences)";
+    private const string DemoModelFolder = "models/demo-chat-qwen2";
 
     /// <summary>
     /// Records a checkpoint folder (config.json of a supported model_type, model.safetensors or an index, and
@@ -48,14 +48,15 @@ public sealed class ModelRegistry(PreferenceStudioDbContext db, IOptions<Storage
     }
 
     /// <summary>
-    /// No model can be downloaded on a fresh machine, so the demo makes its own base model once: a tiny Qwen2 in the
-    /// Hugging Face layout, briefly trained. Returns false when it is already registered.
+    /// No model can be downloaded on a fresh machine, so the demo makes its own base model once: a tiny Qwen2 chat
+    /// policy in the Hugging Face layout (<see cref="DemoPolicy"/>), pretrained here so that its answers spread along
+    /// the simulated annotator's taste. Returns false when it is already registered.
     /// </summary>
     public async Task<bool> EnsureDemoBaseModelAsync(CancellationToken cancellationToken)
     {
         if (await db.ModelVersions.AnyAsync(m => m.Name == DemoModelName, cancellationToken))
             return false;
-        TinyCheckpoints.Create(storage.Value.Resolve(environment.ContentRootPath, DemoModelFolder), "qwen2", trainSteps: 200);
+        DemoPolicy.Create(storage.Value.Resolve(environment.ContentRootPath, DemoModelFolder));
         var (_, errors) = await RegisterAsync(DemoModelName, DemoModelFolder, cancellationToken);
         return errors.Count == 0 ? true : throw new InvalidOperationException(string.Join("; ", errors));
     }

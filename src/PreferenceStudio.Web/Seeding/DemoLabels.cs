@@ -9,7 +9,7 @@ namespace PreferenceStudio.Web.Seeding;
 
 /// <summary>
 /// Labels for the demo project, so a researcher's first look finds labels to read, export and train on: a simulated
-/// annotator with a known taste (answers of about <see cref="TargetWords"/> words) labels each pairwise and ranking
+/// annotator with a known taste (<see cref="DemoTaste"/>: answers of about 40 words) labels each pairwise and ranking
 /// task once, through the same queue and submit as a person. It holds one of the project's two slots per task, so
 /// every task still waits for a human. Idempotent: it labels only what its account has not labelled yet.
 /// </summary>
@@ -20,16 +20,11 @@ public sealed class DemoLabels(
     ILoggerFactory logs)
 {
     public const string Email = "simulated-annotator@demo.local";
-    public const int TargetWords = 35;
-
-    /// <summary>Bradley–Terry temperature: mostly, not always, the answer nearer the target length wins.</summary>
-    public const double Temperature = 0.5;
 
     public async Task<SimulatedSitting> SeedAsync(CancellationToken cancellationToken = default)
     {
         var account = await users.FindByEmailAsync(Email) ?? await CreateAccountAsync();
-        var judge = new BradleyTerryJudge(new TargetLengthPreference(TargetWords, scale: 5), Temperature, seed: 1);
-        return await new SimulatedAnnotator(contexts, clock, logs, judge, account.Id).LabelAsync(DemoSeeder.ProjectSlug, ct: cancellationToken);
+        return await new SimulatedAnnotator(contexts, clock, logs, DemoTaste.Judge(seed: 1), account.Id).LabelAsync(DemoSeeder.ProjectSlug, ct: cancellationToken);
     }
 
     // Nobody signs in as the simulated annotator: its password is random and never shown.

@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using PreferenceStudio.Annotating.Simulation;
+using PreferenceStudio.Models;
+using PreferenceStudio.Models.Tokenization;
+using PreferenceStudio.Training;
+using PreferenceStudio.Training.Online;
+
+namespace PreferenceStudio.LoopDemo;
+
+/// <summary>
+/// Online iterative DPO with the demo's simulated annotator, on checkpoint folders and without a database: per round,
+/// sample K answers per prompt from the policy, let the annotator label a share of the pairs, refresh the reward
+/// model on every label so far, let it pair best-of-K against worst-of-K for the rest, run DPO against the policy the
+/// round started from, and judge the new policy against the base on held-out prompts.
+/// </summary>
+internal sealed class LoopDemoRunner(OnlineRoundConfig config, string workFolder, int seed, TextWriter log)
+{
+    /// <summary>Held-out answers per held-out prompt, for the win-rate and for the reward model's held-out pairs.</summary>
+    public const int EvalSamplesPerPrompt = 64;
+
+    private readonly BradleyTerryJudge labeller = DemoTaste.Judge(seed);
+    private readonly WinRateJudge referee = new(DemoTaste.Judge(seed + 1));
+
+    public IEnumerable<RoundReport> Run(int rounds)
+    {
+        config.ThrowIfInvalid();
+        var clock = Stopwatch.StartNew();
+        var baseFolder = Path.Combine(workFolder, "base");
+        if (File.Exists(Path.Combine(baseFolder, "model.safetensors")))
+            log.WriteLine($"base policy reused from {baseFolder}");  // a work folder run again: the same seed made it
+        else
+            log.WriteLine($"base policy pretrained in {Time(() => DemoPolicy.Create(baseFolder, seed: (ulong)seed)).TotalSeconds:F0} s");
+        var tokenizer = BpeTokenizer.FromFile(Path.Combine(baseFolder, "tokenizer.json"));
+        // Every fourth prompt is held out: the win-rate and the reward model's accuracy are measured on prompts no round trains on.
+        var heldOut = DemoPolicy.Prompts.Where((_, i) => i % 4 == 3).ToList();
+        var training = DemoPolicy.Prompts.Where((_, i) => i % 4 != 3).ToList();
+        var baseAnswers = EvalAnswers(baseFolder, tokenizer, heldOut, seed: 1000);
+        log.WriteLine($"base answers: {MeanWords(baseAnswers):F1} words on average, {baseAnswers.Count(t => t.Length == 0)} empty");
+
+        var labels = new List<PreferencePair>();
+        // Held-out pairs of every round so far: the same mix of policies as the labels the reward model trains on.
+        var heldOutPairs = new List<PreferencePair>();
+        var heldOutTexts = new List<(string, string)>();
+        List<DpoExample>? roundOne = null;
+        var current = baseFolder;
+        long onlineSteps = 0;
+        for (var round = 1; round <= rounds; round++)
+        {
+            clock.Restart();
+            IReadOnlyList<SampledPrompt> sampled, evalSampled;
+            using (var policy = CausalLM.FromPretrained(current))
+            {
+                var sampler = new PolicySampler(policy, tokenizer);
+                var prompts = Enumerable.Range(0, config.PromptsPerRound).Select(i => training[((round - 1) * config.PromptsPerRound + i) % training.Count]).ToList();
+                sampled = sampler.Sample(prompts, config.ResponsesPerPrompt, config.Temperature, config.MaxNewTokens, (ulong)(seed * 100 + round));
+                evalSampled = sampler.Sample(heldOut, EvalSamplesPerPrompt, config.Temperature, config.MaxNewTokens, (ulong)(seed * 100 + 50 + round));
+            }
+
+            var humanCount = (int)Math.Round(config.HumanShare * sampled.Count);
+            var human = sampled.Take(humanCount).Select(Label).ToList();
+            labels.AddRange(human);
+            var (roundPairs, roundTexts) = HeldOutPairs(evalSampled);
+            heldOutPairs.AddRange(roundPairs);
+            heldOutTexts.AddRange(roundTexts);
+            List<PreferencePair> ranked;
+            double rewardAccuracy, roundAccuracy;
+            var (rewardModel, rewardResult) = OnlineRound.TrainRewardModel(baseFolder, labels, heldOutPairs, config.Reward);
+            using (rewardModel)
+            {
+                rewardAccuracy = rewardResult.Eval["eval_rewards/accuracies"];
+                roundAccuracy = new RewardTrainer(rewardModel, config.Reward).Evaluate(roundPairs)["eval_rewards/accuracies"];
+                var lastEpoch = rewardResult.History.TakeLast(rewardResult.History.Count / config.Reward.Epochs).ToList();
+                log.WriteLine($"round {round}: reward model on {labels.Count} labels, last epoch's accuracy {lastEpoch.Average(s => s.Metrics["rewards/accuracies"]):P1}; " +
+                    $"held-out {rewardAccuracy:P1} (Bayes {labeller.BayesAccuracy(heldOutTexts):P1}), on this round's pairs alone {roundAccuracy:P1} (Bayes {labeller.BayesAccuracy(roundTexts):P1})");
+                ranked = humanCount < sampled.Count
+                    ? RewardRanker.BestVersusWorst(rewardModel, sampled.Skip(humanCount).ToList()).OfType<PreferencePair>().ToList()
+                    : [];
+            }
+
+            var pairs = human.Concat(ranked).Select(DpoExample.From).ToList();
+            roundOne ??= pairs;
+            var next = Path.Combine(workFolder, $"round-{round}");
+            onlineSteps += OnlineRound.TrainPolicy(current, next, pairs, config.Dpo).History.Count;
+            current = next;
+            var answers = EvalAnswers(current, tokenizer, heldOut, seed: 2000 + round);
+            var versusBase = referee.Judge(answers, baseAnswers);
+            var lengths = answers.GroupBy(a => TargetWordsPreference.Words(a).Count()).OrderBy(g => g.Key).Select(g => $"{g.Key}:{g.Count()}");
+            log.WriteLine($"round {round}: answers' words (words:count) {string.Join(' ', lengths)}; e.g. \"{answers[0]}\"");
+            // Round one's online policy is exactly offline DPO on round one's pairs for round one's steps.
+            var offline = round == 1 ? versusBase : Offline(baseFolder, tokenizer, heldOut, roundOne, round, baseAnswers);
+            yield return new RoundReport(round, human.Count, ranked.Count, rewardAccuracy, labeller.BayesAccuracy(heldOutTexts), heldOutPairs.Count,
+                roundAccuracy, labeller.BayesAccuracy(roundTexts),
+                versusBase, referee.ExpectedShare(answers, baseAnswers), offline, MeanWords(answers), onlineSteps, clock.Elapsed);
+        }
+    }
+
+    /// <summary>The annotator's noisy choice between the prompt's first two answers.</summary>
+    private PreferencePair Label(SampledPrompt p) =>
+        labeller.Prefers(p.Responses[0].Text, p.Responses[1].Text) ? p.Pair(0, 1) : p.Pair(1, 0);
+
+    /// <summary>Held-out pairs of the policy's answers (consecutive answers to the same prompt, identical texts left
+    /// out: nothing to predict), oriented by the annotator's noisy labels, with their texts for the Bayes accuracy.</summary>
+    private (List<PreferencePair> Pairs, List<(string, string)> Texts) HeldOutPairs(IReadOnlyList<SampledPrompt> sampled)
+    {
+        var pairs = new List<PreferencePair>();
+        var texts = new List<(string, string)>();
+        foreach (var p in sampled)
+            for (var j = 0; j + 1 < p.Responses.Count; j += 2)
+            {
+                var (a, b) = (p.Responses[j].Text, p.Responses[j + 1].Text);
+                if (a == b) continue;
+                texts.Add((a, b));
+                pairs.Add(labeller.Prefers(a, b) ? p.Pair(j, j + 1) : p.Pair(j + 1, j));
+            }
+        return (pairs, texts);
+    }
+
+    /// <summary>DPO from the base on round one's pairs alone, for as many steps as the online rounds took up to
+    /// <paramref name="round"/> (every round has as many pairs, so: round × the epochs of one).</summary>
+    private WinRate Offline(string baseFolder, BpeTokenizer tokenizer, IReadOnlyList<string> heldOut, List<DpoExample> roundOne, int round, IReadOnlyList<string> baseAnswers)
+    {
+        var folder = Path.Combine(workFolder, $"offline-{round}");
+        OnlineRound.TrainPolicy(baseFolder, folder, roundOne, config.Dpo with { Epochs = config.Dpo.Epochs * round });
+        return referee.Judge(EvalAnswers(folder, tokenizer, heldOut, seed: 3000 + round), baseAnswers);
+    }
+
+    private List<string> EvalAnswers(string folder, BpeTokenizer tokenizer, IReadOnlyList<string> prompts, int seed)
+    {
+        using var policy = CausalLM.FromPretrained(folder);
+        return new PolicySampler(policy, tokenizer).Sample(prompts, EvalSamplesPerPrompt, config.Temperature, config.MaxNewTokens, (ulong)seed)
+            .SelectMany(p => p.Responses.Select(r => r.Text)).ToList();
+    }
+
+    private static TimeSpan Time(Action action)
+    {
+        var clock = Stopwatch.StartNew();
+        action();
+        return clock.Elapsed;
+    }
+
+    private static double MeanWords(IEnumerable<string> texts) => texts.Average(t => TargetWordsPreference.Words(t).Count());
+}

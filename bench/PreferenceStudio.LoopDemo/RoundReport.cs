@@ -1,0 +1,12 @@
+using PreferenceStudio.Annotating.Simulation;
+
+namespace PreferenceStudio.LoopDemo;
+
+/// <summary>What one round did and measured. RewardAccuracy is on the simulated annotator's noisy labels of the held-out
+/// pairs of every round so far; BayesAccuracy is the best any model can reach on those same pairs; the Round… pair
+/// is the same on this round's held-out pairs alone. OfflineVersusBase: offline DPO on round
+/// one's pairs alone, run for the same steps as the online rounds up to this one. MeanWords: the new policy's answers.</summary>
+internal sealed record RoundReport(
+    int Round, int HumanPairs, int RewardModelPairs, double RewardAccuracy, double BayesAccuracy, int HeldOutPairs,
+    double RoundRewardAccuracy, double RoundBayesAccuracy,
+    WinRate VersusBase, double ExpectedVersusBase, WinRate OfflineVersusBase, double MeanWords, long DpoSteps, TimeSpan Took);
