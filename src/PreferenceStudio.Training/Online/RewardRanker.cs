@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace PreferenceStudio.Training.Online;
 
 /// <summary>
@@ -15,24 +13,8 @@ public static class RewardRanker
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(prompts);
         var sequences = prompts.SelectMany(p => p.Responses.Select(r => p.PromptTokens.Concat(r.Tokens).ToArray())).ToList();
-        var scores = new float[sequences.Count];
-        var wasTraining = model.Backbone.training;
-        model.Train(false);
-        try
-        {
-            using var noGrad = no_grad();
-            for (var start = 0; start < sequences.Count; start += batchSize)
-            {
-                using var scope = NewDisposeScope();
-                var batch = sequences.Skip(start).Take(batchSize).ToList();
-                var (ids, mask) = RightPadded(batch, model.Device);
-                model.Rewards(ids, mask).cpu().data<float>().ToArray().CopyTo(scores, start);
-            }
-        }
-        finally
-        {
-            model.Train(wasTraining);
-        }
+        // Sequences are short here (a prompt and a few sentences); no truncation.
+        var scores = RewardScoring.Score(model, sequences, batchSize, maxLength: int.MaxValue);
         var result = new List<float[]>(prompts.Count);
         var offset = 0;
         foreach (var p in prompts)
@@ -54,18 +36,5 @@ public static class RewardRanker
             var (best, worst) = (order[0], order[^1]);
             return p.Responses[best].Text == p.Responses[worst].Text ? null : p.Pair(best, worst);
         }).ToList();
-    }
-
-    private static (Tensor Ids, Tensor Mask) RightPadded(List<long[]> sequences, Device device)
-    {
-        var length = sequences.Max(s => s.Length);
-        var ids = new long[sequences.Count * length];
-        var mask = new long[sequences.Count * length];
-        for (var r = 0; r < sequences.Count; r++)
-        {
-            sequences[r].CopyTo(ids, r * length);
-            Array.Fill(mask, 1, r * length, sequences[r].Length);
-        }
-        return (tensor(ids, [sequences.Count, length], device: device), tensor(mask, [sequences.Count, length], device: device));
     }
 }

@@ -23,7 +23,7 @@ public static class LoopEndpoints
     public static string ModelUrl(int modelId) => $"/models/{modelId}/download";
 
     private static async Task<Results<PhysicalFileHttpResult, NotFound<string>>> PairsAsync(
-        long id, PreferenceStudioDbContext db, RoundFiles files, CancellationToken ct)
+        long id, PreferenceStudioDbContext db, StoreFiles files, CancellationToken ct)
     {
         var round = await db.LoopRounds.AsNoTracking().Where(r => r.Id == id)
             .Select(r => new { r.Number, Slug = db.Projects.Where(p => p.Id == r.ProjectId).Select(p => p.Slug).First() })
@@ -42,7 +42,7 @@ public static class LoopEndpoints
     /// response body is not one.
     /// </summary>
     private static async Task<Results<FileStreamHttpResult, NotFound<string>>> ModelAsync(
-        int id, PreferenceStudioDbContext db, RoundFiles files, CancellationToken ct)
+        int id, PreferenceStudioDbContext db, StoreFiles files, CancellationToken ct)
     {
         var model = await db.ModelVersions.AsNoTracking().Where(m => m.Id == id).Select(m => new { m.Name, m.CheckpointPath }).FirstOrDefaultAsync(ct);
         if (model is null)

@@ -5,7 +5,7 @@ public static class LoopExtensions
     /// <summary>The loop pages' services; their live updates come through the run listener's connection (<see cref="RoundChangeFeed"/>).</summary>
     public static IServiceCollection AddLoopPages(this IServiceCollection services)
     {
-        services.AddSingleton<RoundFiles>();
+        services.AddSingleton<StoreFiles>();
         services.AddSingleton<LoopQuery>();
         services.AddScoped<LoopActions>();
         services.AddSingleton<RoundChangeFeed>();

@@ -31,7 +31,7 @@ public sealed record LineageStep(int ModelId, string Name, int? RoundNumber);
 /// What the loop pages read. Each call opens its own short-lived context, as <see cref="TrainingQuery"/> does: a circuit
 /// lives for hours and may read from a push and a click at once.
 /// </summary>
-public sealed class LoopQuery(IDbContextFactory<PreferenceStudioDbContext> contexts, RoundFiles files)
+public sealed class LoopQuery(IDbContextFactory<PreferenceStudioDbContext> contexts, StoreFiles files)
 {
     public async Task<LoopProject?> ProjectAsync(string slug, CancellationToken ct)
     {

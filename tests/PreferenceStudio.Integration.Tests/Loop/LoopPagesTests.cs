@@ -5,6 +5,7 @@ using AngleSharp.Html.Parser;
 using Microsoft.EntityFrameworkCore;
 using PreferenceStudio.Core.Loop;
 using PreferenceStudio.Core.Training;
+using PreferenceStudio.Jobs.Loop;
 using PreferenceStudio.Integration.Tests.Projects;
 using PreferenceStudio.Web.Grids;
 using PreferenceStudio.Web.Loop;
@@ -78,7 +79,7 @@ public class LoopPagesTests : UseCaseTest
     public async Task Pairs_Written_ResearcherDownloadsTheRoundsFile()
     {
         const string pairs = "{\"prompt\": [], \"chosen\": [], \"rejected\": [], \"source\": \"human\"}\n";
-        var file = Path.Combine(App.StoreRoot, RoundFiles.PairsPath(_round.Id));
+        var file = Path.Combine(App.StoreRoot, RoundFiles.Pairs(_round.Id));
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         await File.WriteAllTextAsync(file, pairs);
         var researcher = await SignedInAsync("Researcher");

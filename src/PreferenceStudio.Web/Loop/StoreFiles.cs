@@ -1,16 +1,14 @@
-using System.Globalization;
 using Microsoft.Extensions.Options;
 using PreferenceStudio.Jobs;
+using PreferenceStudio.Jobs.Loop;
 
 namespace PreferenceStudio.Web.Loop;
 
-/// <summary>Where a round's files and a model's checkpoint folder lie in the model store (a shared volume with several nodes).</summary>
-public sealed class RoundFiles(IOptions<StorageOptions> storage, IHostEnvironment environment)
+/// <summary>Absolute paths of a round's files and a model's checkpoint folder in the model store (a shared volume with several nodes).</summary>
+public sealed class StoreFiles(IOptions<StorageOptions> storage, IHostEnvironment environment)
 {
     /// <summary>The round's DPO pairs as its pairs stage writes them (TRL preference JSON Lines, each row with its "source").</summary>
-    public static string PairsPath(long roundId) => $"rounds/{roundId.ToString(CultureInfo.InvariantCulture)}/pairs.jsonl";
-
-    public string PairsFile(long roundId) => storage.Value.Resolve(environment.ContentRootPath, PairsPath(roundId));
+    public string PairsFile(long roundId) => storage.Value.Resolve(environment.ContentRootPath, RoundFiles.Pairs(roundId));
 
     public bool HasPairs(long roundId) => File.Exists(PairsFile(roundId));
 
