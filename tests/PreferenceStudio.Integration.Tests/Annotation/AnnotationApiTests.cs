@@ -106,8 +106,8 @@ public sealed class AnnotationApiTests : WebAppTest
     {
         var client = await SignedInAsync(Roles.Annotator);
 
-        var intro = new HtmlParser().ParseDocument(await client.GetStringAsync($"/annotate/{DemoSeeder.ProjectSlug}"));
-        var start = new HtmlParser().ParseDocument(await client.GetStringAsync($"/annotate/{DemoSeeder.ProjectSlug}?start=true"));
+        var intro = new HtmlParser().ParseDocument(await client.PageAsync($"/annotate/{DemoSeeder.ProjectSlug}"));
+        var start = new HtmlParser().ParseDocument(await client.PageAsync($"/annotate/{DemoSeeder.ProjectSlug}?start=true"));
 
         intro.QuerySelector("[data-testid=intro]")!.TextContent.ShouldContain("guidelines");
         intro.QuerySelector("[data-testid=workspace]").ShouldBeNull();

@@ -210,7 +210,7 @@ public class RewardModelJobTests : WebAppTest
         await using var db = Database.CreateContext();
         (await db.ModelVersions.CountAsync()).ShouldBe(1);
         // The reason is on the run's page, not only in a log or the dashboard.
-        var page = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await (await SignedInAsync("Researcher")).GetStringAsync($"/training/{run.Id}"));
+        var page = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await (await SignedInAsync("Researcher")).PageAsync($"/training/{run.Id}"));
         page.QuerySelector("[data-testid=run-error]").ShouldNotBeNull().TextContent.ShouldContain("needs at least 2");
     }
 

@@ -1,3 +1,4 @@
+using PreferenceStudio.Integration.Tests.Web;
 using System.IO.Compression;
 using System.Net;
 using AngleSharp.Dom;
@@ -142,12 +143,12 @@ public class LoopPagesTests : UseCaseTest
     {
         var researcher = await SignedInAsync("Researcher");
 
-        var page = Parse(await researcher.GetStringAsync($"/projects/{DemoSeeder.ProjectSlug}/loop"));
+        var page = Parse(await researcher.PageAsync($"/projects/{DemoSeeder.ProjectSlug}/loop"));
 
         foreach (var field in new[] { "base_policy", "cron", "every_new_labels", "responses_per_prompt", "human_share", "label_deadline", "dpo.beta", "reward.learning_rate" })
             page.QuerySelector($"[data-testid='field-{field}']").ShouldNotBeNull(field);
         page.QuerySelector("[data-testid=round-metrics-1]").ShouldNotBeNull();
-        Parse(await researcher.GetStringAsync($"/projects/{DemoSeeder.ProjectSlug}")).QuerySelector("[data-testid=loop-link]")!
+        Parse(await researcher.PageAsync($"/projects/{DemoSeeder.ProjectSlug}")).QuerySelector("[data-testid=loop-link]")!
             .GetAttribute("href").ShouldBe($"/projects/{DemoSeeder.ProjectSlug}/loop");
     }
 

@@ -1,3 +1,4 @@
+using PreferenceStudio.Integration.Tests.Web;
 using System.Net;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
@@ -191,7 +192,7 @@ public class ProjectPagesTests : UseCaseTest
     public async Task ProjectPage_Researcher_RendersTheProjectWithItsKindsByName()
     {
         var researcher = await SignedInAsync("Researcher");
-        var html = await researcher.GetStringAsync($"/projects/{DemoSeeder.ProjectSlug}");
+        var html = await researcher.PageAsync($"/projects/{DemoSeeder.ProjectSlug}");
         html.ShouldContain("Demo: helpful and honest answers");
         html.ShouldContain("data-testid=\"progress-Pairwise\"");
         html.ShouldContain("data-testid=\"progress-Principle\"");

@@ -35,7 +35,7 @@ public class QualityPageTests : WebAppTest
         await SeedAgreeingLabelsAsync();
         var researcher = await SignedInAsync("Researcher");
 
-        var html = await researcher.GetStringAsync($"/projects/{DemoSeeder.ProjectSlug}/quality");
+        var html = await researcher.PageAsync($"/projects/{DemoSeeder.ProjectSlug}/quality");
 
         // Units {-2, -1} and {2, 2}: D_o = 0.5, D_e = 8.5, alpha = 1 - 0.5 / 8.5.
         html.ShouldContain("data-testid=\"alpha-Pairwise\">0.941<");

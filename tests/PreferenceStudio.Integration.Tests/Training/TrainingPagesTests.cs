@@ -84,7 +84,7 @@ public class TrainingPagesTests : WebAppTest
     {
         var researcher = await SignedInAsync("Researcher");
 
-        var form = Parse(await researcher.GetStringAsync("/training")).QuerySelector("[data-testid=launch-form]")!;
+        var form = Parse(await researcher.PageAsync("/training")).QuerySelector("[data-testid=launch-form]")!;
 
         var defaults = new RewardRunConfig();
         string Value(string field) => form.QuerySelector($"input#{field}")!.GetAttribute("value")!;
@@ -141,9 +141,9 @@ public class TrainingPagesTests : WebAppTest
         var run = await SeedRunAsync();
         var researcher = await SignedInAsync("Researcher");
 
-        using var queued = JsonDocument.Parse(await researcher.GetStringAsync($"/training/{run.Id}/status"));
+        using var queued = JsonDocument.Parse(await researcher.PageAsync($"/training/{run.Id}/status"));
         await PostCancelWithHeaderTokenAsync(researcher, run.Id);
-        using var cancelled = JsonDocument.Parse(await researcher.GetStringAsync($"/training/{run.Id}/status"));
+        using var cancelled = JsonDocument.Parse(await researcher.PageAsync($"/training/{run.Id}/status"));
 
         queued.RootElement.GetProperty("state").GetString().ShouldBe("Queued");
         queued.RootElement.GetProperty("kind").GetString().ShouldBe("reward model");
@@ -217,7 +217,7 @@ public class TrainingPagesTests : WebAppTest
         }
         var researcher = await SignedInAsync("Researcher");
 
-        var html = await researcher.GetStringAsync($"/training/{runId}");
+        var html = await researcher.PageAsync($"/training/{runId}");
 
         html.ShouldNotContain("<script>alert(1)");
         html.ShouldNotContain("<img src=x");

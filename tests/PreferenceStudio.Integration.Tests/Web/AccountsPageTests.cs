@@ -35,7 +35,7 @@ public class AccountsPageTests : WebAppTest
     {
         var admin = await SignedInAsync(Roles.Admin);
 
-        var html = await admin.GetStringAsync("/admin/users");
+        var html = await admin.PageAsync("/admin/users");
 
         html.ShouldContain("data-testid=\"accounts\"");
         html.ShouldContain("data-testid=\"new-account\"");

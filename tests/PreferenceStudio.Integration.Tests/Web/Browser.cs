@@ -25,6 +25,19 @@ internal static class Browser
             throw new InvalidOperationException($"Sign-in of {email} failed: {response.StatusCode}");
     }
 
+    /// <summary>
+    /// A page's HTML, or a failure that carries what the server said: in Development a 500's body is the exception, which
+    /// a bare status code would lose (a rare 500 of the run page was seen only in CI, with nothing else to go on).
+    /// </summary>
+    public static async Task<string> PageAsync(this HttpClient client, string path)
+    {
+        using var response = await client.GetAsync(path);
+        var body = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+            throw new HttpRequestException($"GET {path} answered {(int)response.StatusCode}: {body[..Math.Min(body.Length, 4000)]}");
+        return body;
+    }
+
     /// <summary>The token the JSON API's writes send as a header, read from the meta tag every page carries.</summary>
     public static async Task<string> AntiforgeryTokenAsync(this HttpClient client)
     {
