@@ -48,11 +48,14 @@ internal sealed class LoopDemoRunner(OnlineRoundConfig config, string workFolder
         {
             clock.Restart();
             IReadOnlyList<SampledPrompt> sampled, evalSampled;
+            var speed = new StageSpeed();
             using (var policy = CausalLM.FromPretrained(current))
             {
                 var sampler = new PolicySampler(policy, tokenizer);
                 var prompts = Enumerable.Range(0, config.PromptsPerRound).Select(i => training[((round - 1) * config.PromptsPerRound + i) % training.Count]).ToList();
+                var sampling = Stopwatch.StartNew();
                 sampled = sampler.Sample(prompts, config.ResponsesPerPrompt, config.Temperature, config.MaxNewTokens, (ulong)(seed * 100 + round));
+                speed = speed with { SamplingTokensPerSecond = sampled.Sum(p => p.Responses.Sum(r => r.Tokens.Count)) / sampling.Elapsed.TotalSeconds };
                 evalSampled = sampler.Sample(heldOut, EvalSamplesPerPrompt, config.Temperature, config.MaxNewTokens, (ulong)(seed * 100 + 50 + round));
             }
 
@@ -72,15 +75,21 @@ internal sealed class LoopDemoRunner(OnlineRoundConfig config, string workFolder
                 var lastEpoch = rewardResult.History.TakeLast(rewardResult.History.Count / config.Reward.Epochs).ToList();
                 log.WriteLine($"round {round}: reward model on {labels.Count} labels, last epoch's accuracy {lastEpoch.Average(s => s.Metrics["rewards/accuracies"]):P1}; " +
                     $"held-out {rewardAccuracy:P1} (Bayes {labeller.BayesAccuracy(heldOutTexts):P1}), on this round's pairs alone {roundAccuracy:P1} (Bayes {labeller.BayesAccuracy(roundTexts):P1})");
+                var scoring = Stopwatch.StartNew();
                 ranked = humanCount < sampled.Count
                     ? RewardRanker.BestVersusWorst(rewardModel, sampled.Skip(humanCount).ToList()).OfType<PreferencePair>().ToList()
                     : [];
+                speed = speed with { ScoredSamplesPerSecond = (sampled.Count - humanCount) * config.ResponsesPerPrompt / scoring.Elapsed.TotalSeconds };
             }
 
             var pairs = human.Concat(ranked).Select(DpoExample.From).ToList();
             roundOne ??= pairs;
             var next = Path.Combine(workFolder, $"round-{round}");
+            var dpoClock = Stopwatch.StartNew();
             onlineSteps += OnlineRound.TrainPolicy(current, next, pairs, config.Dpo).History.Count;
+            // Tokens through the policy: each epoch runs every pair's chosen and rejected sequence (prompt included).
+            var dpoTokens = (double)config.Dpo.Epochs * pairs.Sum(p => 2 * p.Prompt.Count + p.Chosen.Count + p.Rejected.Count);
+            speed = speed with { DpoTokensPerSecond = dpoTokens / dpoClock.Elapsed.TotalSeconds };
             current = next;
             var answers = EvalAnswers(current, tokenizer, heldOut, seed: 2000 + round);
             var versusBase = referee.Judge(answers, baseAnswers);
@@ -90,7 +99,7 @@ internal sealed class LoopDemoRunner(OnlineRoundConfig config, string workFolder
             var offline = round == 1 ? versusBase : Offline(baseFolder, tokenizer, heldOut, roundOne, round, baseAnswers);
             yield return new RoundReport(round, human.Count, ranked.Count, rewardAccuracy, labeller.BayesAccuracy(heldOutTexts), heldOutPairs.Count,
                 roundAccuracy, labeller.BayesAccuracy(roundTexts),
-                versusBase, referee.ExpectedShare(answers, baseAnswers), offline, MeanWords(answers), onlineSteps, clock.Elapsed);
+                versusBase, referee.ExpectedShare(answers, baseAnswers), offline, MeanWords(answers), onlineSteps, speed, clock.Elapsed);
         }
     }
 

@@ -56,7 +56,12 @@ Console.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
 foreach (var r in reports)
     Console.WriteLine($"| {r.Round} | {r.HumanPairs} / {r.RewardModelPairs} | {r.RewardAccuracy:P1} ({r.HeldOutPairs} pairs) | {r.BayesAccuracy:P1} | {r.RoundRewardAccuracy:P1} / {r.RoundBayesAccuracy:P1} | " +
         $"{Show(r.VersusBase)} | {Show(r.OfflineVersusBase)} |");
-Console.WriteLine($"\n{clock.Elapsed.TotalSeconds:F0} s in all, {Environment.ProcessorCount} cores");
+Console.WriteLine();
+Console.WriteLine("| round | sampling, tokens/s | reward model scoring, samples/s | DPO (reference pass included), tokens/s |");
+Console.WriteLine("| ---: | ---: | ---: | ---: |");
+foreach (var r in reports)
+    Console.WriteLine($"| {r.Round} | {r.Speed.SamplingTokensPerSecond:N0} | {r.Speed.ScoredSamplesPerSecond:N0} | {r.Speed.DpoTokensPerSecond:N0} |");
+Console.WriteLine($"\n{clock.Elapsed.TotalSeconds:F0} s in all, {Environment.ProcessorCount} cores, {TorchSharp.torch.get_num_threads()} libtorch threads");
 
 static string Show(WinRate w)
 {

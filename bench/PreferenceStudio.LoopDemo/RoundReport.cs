@@ -9,4 +9,9 @@ namespace PreferenceStudio.LoopDemo;
 internal sealed record RoundReport(
     int Round, int HumanPairs, int RewardModelPairs, double RewardAccuracy, double BayesAccuracy, int HeldOutPairs,
     double RoundRewardAccuracy, double RoundBayesAccuracy,
-    WinRate VersusBase, double ExpectedVersusBase, WinRate OfflineVersusBase, double MeanWords, long DpoSteps, TimeSpan Took);
+    WinRate VersusBase, double ExpectedVersusBase, WinRate OfflineVersusBase, double MeanWords, long DpoSteps, StageSpeed Speed, TimeSpan Took);
+
+/// <summary>A round's stages timed alone: sampling its K answers per prompt (tokens generated), the reward model scoring
+/// the samples it pairs, and DPO (tokens through the policy: prompt and response of chosen and rejected, every epoch;
+/// the reference pass included).</summary>
+internal sealed record StageSpeed(double SamplingTokensPerSecond = 0, double ScoredSamplesPerSecond = 0, double DpoTokensPerSecond = 0);
