@@ -9,7 +9,7 @@ internal static class ProjectsPage
     public static async Task OpenAsync(this IPage page, string path)
     {
         await page.GotoAsync(path);
-        await page.Locator("[data-interactive=true]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        await page.Locator("[data-interactive=true]").First.WaitForAsync(new() { State = WaitForSelectorState.Attached });
     }
 
     /// <summary>The MudBlazor input control around a field, where its validation message shows.</summary>

@@ -25,6 +25,20 @@ public static class MetricEntries
     {
         JsonValueKind.Number => value.GetDouble().ToString("0.####", CultureInfo.InvariantCulture),
         JsonValueKind.String => value.GetString() ?? "",
+        JsonValueKind.Object when WinRateText(value) is { } winRate => winRate,
+        JsonValueKind.Object => string.Join(", ", value.EnumerateObject().Select(p => $"{p.Name} {Text(p.Value)}")),
         _ => value.GetRawText(),
     };
+
+    /// <summary>A win-rate as the evaluation stage records it (wins, judged, share, low, high), as a person reads it.</summary>
+    private static string? WinRateText(JsonElement value)
+    {
+        double? Number(string name) =>
+            value.TryGetProperty(name, out var n) && n.ValueKind == JsonValueKind.Number ? n.GetDouble() : null;
+        if (Number("wins") is not { } wins || Number("judged") is not { } judged || Number("share") is not { } share
+            || Number("low") is not { } low || Number("high") is not { } high)
+            return null;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{share:P1}: {wins:0.#} of {judged:0} won (ties count half), 95 % interval [{low:P1}, {high:P1}]");
+    }
 }

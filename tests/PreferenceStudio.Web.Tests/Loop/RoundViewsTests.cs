@@ -110,4 +110,26 @@ public class RoundViewsTests : ComponentTest
         table.Find("[data-testid=round-metrics-1]").TextContent.ShouldContain("0.500");
         table.Find("[data-testid=round-metrics-1]").TextContent.ShouldContain("–");
     }
+
+    [Fact]
+    public void MetricEntries_WinRatesAndJudge_ReadAsSharesWithTheirIntervals()
+    {
+        const string json = """{"vs_previous": {"wins": 2.5, "judged": 3, "share": 0.8333, "low": 0.4385, "high": 1}, "judge": "the round's reward model", "eval_prompts": 3, "other": {"a": 1}}""";
+
+        var entries = MetricEntries.Of(json);
+
+        entries.ShouldBe([
+            ("vs_previous", "83.3 %: 2.5 of 3 won (ties count half), 95 % interval [43.9 %, 100.0 %]"),
+            ("judge", "the round's reward model"),
+            ("eval_prompts", "3"),
+            ("other", "a 1"),
+        ]);
+    }
+
+    [Fact]
+    public void MetricEntries_NotAnObject_IsEmpty()
+    {
+        MetricEntries.Of("[1, 2]").ShouldBeEmpty();
+        MetricEntries.Of("not json").ShouldBeEmpty();
+    }
 }
