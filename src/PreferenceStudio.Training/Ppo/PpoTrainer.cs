@@ -144,7 +144,7 @@ public sealed class PpoTrainer
         var device = model.Device;
         var samples = Rollout(prompts, PromptsOf(iteration, prompts.Count));
         var rawScores = PpoRewards.Check(reward(samples), samples);
-        var scores = ShapeScores(samples, rawScores, moments);
+        var scores = PpoScores.Shape(config, samples, rawScores, moments);
         var batch = PpoBatch.Collate(samples, config.StopTokenId ?? 0, device);
         var mask = batch.Mask;
         var b = samples.Count;
@@ -249,31 +249,6 @@ public sealed class PpoTrainer
         // No seed here: the run seeded the generator once, so each iteration draws on, and a resumed run restores it.
         var generated = Models.Generation.Generator.Generate(model.Policy, rows.Select(i => prompts[i]).ToList(), options);
         return rows.Select((p, i) => new PpoSample(p, prompts[p], generated[i].Tokens, generated[i].Stopped)).ToList();
-    }
-
-    /// <summary>The scores PPO optimises: the missing-EOS penalty at the last token, then PPO-max's scaling by the
-    /// running standard deviation of the responses' total scores (and normalisation: minus the running mean at the
-    /// last token), then clipping of every token's score to ±score_clip.</summary>
-    private float[][] ShapeScores(List<PpoSample> samples, float[][] raw, RunningMoments moments)
-    {
-        var scores = raw.Select(s => (float[])s.Clone()).ToArray();
-        if (config.MissingEosPenalty is { } penalty)
-            for (var i = 0; i < scores.Length; i++)
-                if (!samples[i].Stopped) scores[i][^1] -= (float)penalty;
-        if (config.UseScoreScaling)
-        {
-            moments.Update(scores.Select(s => (double)s.Sum()).ToList());
-            var scale = moments.Std + 1e-8;
-            foreach (var s in scores)
-            {
-                if (config.UseScoreNorm) s[^1] -= (float)moments.Mean;
-                for (var t = 0; t < s.Length; t++) s[t] = (float)(s[t] / scale);
-            }
-        }
-        if (config.ScoreClip is { } clip)
-            foreach (var s in scores)
-                for (var t = 0; t < s.Length; t++) s[t] = Math.Clamp(s[t], (float)-clip, (float)clip);
-        return scores;
     }
 
     private static Tensor ScoresTensor(float[][] scores, long width, Device device)
