@@ -141,102 +141,45 @@ public sealed class PpoTrainer
         OptimizerHelper optimizer, KlController kl, RunningMoments moments, CancellationToken cancellationToken)
     {
         using var scope = NewDisposeScope();
-        var device = model.Device;
         var samples = Rollout(prompts, PromptsOf(iteration, prompts.Count));
-        var rawScores = PpoRewards.Check(reward(samples), samples);
-        var scores = PpoScores.Shape(config, samples, rawScores, moments);
-        var batch = PpoBatch.Collate(samples, config.StopTokenId ?? 0, device);
-        var mask = batch.Mask;
+        var experience = PpoExperience.Make(model, reference, reward, config, samples, kl.Value, moments);
+        var metrics = new PpoIterationMetrics();
         var b = samples.Count;
-
-        Tensor oldLogProbs, oldValues, referenceLogProbs;
-        using (no_grad())
-        {
-            var logProbParts = new List<Tensor>();
-            var valueParts = new List<Tensor>();
-            var referenceParts = new List<Tensor>();
-            for (var start = 0; start < b; start += config.MiniBatchSize)
-            {
-                var part = batch.Select(arange(start, Math.Min(b, start + config.MiniBatchSize), ScalarType.Int64, device));
-                var hidden = part.ResponseHidden(model.Policy);
-                logProbParts.Add(part.LogProbs(PpoBatch.ResponseLogits(model.Policy, hidden, config.Temperature)));
-                valueParts.Add(model.ValueHead.forward(hidden));
-                referenceParts.Add(part.LogProbs(PpoBatch.ResponseLogits(reference, part.ResponseHidden(reference), config.Temperature)));
-            }
-            oldLogProbs = cat(logProbParts, 0);
-            oldValues = cat(valueParts, 0).masked_fill(mask.logical_not(), 0);
-            referenceLogProbs = cat(referenceParts, 0);
-        }
-
-        var beta = kl.Value;
-        var klTokens = PpoLosses.Kl(oldLogProbs, referenceLogProbs, config.KlEstimator).masked_fill(mask.logical_not(), 0);  // (B, R)
-        var scoreTensor = ScoresTensor(scores, batch.Mask.shape[1], device);
-        var rewards = PpoLosses.Rewards(scoreTensor, klTokens, beta, mask);
-        if (config.WhitenRewards) rewards = PpoLosses.Whiten(rewards, mask, shiftMean: false);
-        var (advantages, returns) = PpoLosses.Gae(rewards, oldValues, mask, config.Gamma, config.Lam);
-        advantages = PpoLosses.Whiten(advantages, mask);
-
-        var sums = new Dictionary<string, double>();
-        void Add(string key, double value) => sums[key] = sums.GetValueOrDefault(key) + value;
-        double ratioSum = 0, ratioSquares = 0, ratioTokens = 0;
-        var updates = 0;
         for (var epoch = 0; epoch < config.NumPpoEpochs; epoch++)
         {
+            // A fresh order each PPO epoch, fixed by the seed and the iteration, so a resumed run takes the same steps.
             var order = TrainerOptimizer.EpochOrder(b, config.Seed + (ulong)iteration * 7919, epoch);
             for (var start = 0; start < b; start += config.MiniBatchSize)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 using var stepScope = NewDisposeScope();
-                var rows = tensor(order.Skip(start).Take(config.MiniBatchSize).Select(i => (long)i).ToArray(), device: device);
-                var part = batch.Select(rows);
-                var hidden = part.ResponseHidden(model.Policy);
-                var logits = PpoBatch.ResponseLogits(model.Policy, hidden, config.Temperature);
-                var logProbs = part.LogProbs(logits);
-                var values = model.ValueHead.forward(hidden);
-                var (policyLoss, policyClip) = PpoLosses.PolicyLoss(logProbs, oldLogProbs.index_select(0, rows), advantages.index_select(0, rows), part.Mask, config.Cliprange);
-                var (valueLoss, valueClip) = PpoLosses.ValueLoss(values, oldValues.index_select(0, rows), returns.index_select(0, rows), part.Mask, config.CliprangeValue);
-                var loss = policyLoss + config.VfCoef * valueLoss;
-                optimizer.zero_grad();
-                loss.backward();
-                var gradNorm = nn.utils.clip_grad_norm_(parameters, config.MaxGradNorm);
-                optimizer.step();
-                updates++;
-
-                using var noGrad = no_grad();
-                var oldPart = oldLogProbs.index_select(0, rows);
-                var ratio = (logProbs - oldPart).exp().masked_select(part.Mask).to(ScalarType.Float64);
-                ratioSum += ratio.sum().item<double>();
-                ratioSquares += ratio.square().sum().item<double>();
-                ratioTokens += ratio.shape[0];
-                var entropy = logits.logsumexp(-1) - (logits.softmax(-1) * logits).sum(-1);                  // (M, R)
-                Add("policy/approxkl_avg", PpoLosses.ApproxKl(logProbs, oldPart, part.Mask).item<float>());
-                Add("policy/clipfrac_avg", policyClip.item<float>());
-                Add("policy/entropy_avg", PpoLosses.MaskedMean(entropy, part.Mask).item<float>());
-                Add("loss/policy_avg", policyLoss.item<float>());
-                Add("loss/value_avg", valueLoss.item<float>());
-                Add("val/clipfrac_avg", valueClip.item<float>());
-                Add("grad_norm", gradNorm);
+                var rows = tensor(order.Skip(start).Take(config.MiniBatchSize).Select(i => (long)i).ToArray(), device: model.Device);
+                Update(experience, rows, parameters, optimizer, metrics);
             }
         }
-
-        using var noGradMetrics = no_grad();
-        var meanKl = klTokens.sum(1).mean().item<float>();
-        var meanScore = rawScores.Average(s => (double)s.Sum());
-        var nonScore = -beta * meanKl;
-        var metrics = sums.ToDictionary(kv => kv.Key, kv => kv.Value / updates);
-        var ratioMean = ratioSum / ratioTokens;
-        metrics["val/ratio"] = ratioMean;
-        metrics["val/ratio_var"] = ratioTokens > 1 ? (ratioSquares - ratioTokens * ratioMean * ratioMean) / (ratioTokens - 1) : 0;
-        metrics["objective/kl"] = meanKl;
-        metrics["objective/entropy"] = (-oldLogProbs.masked_fill(mask.logical_not(), 0)).sum(1).mean().item<float>();
-        metrics["objective/scores"] = meanScore;
-        metrics["objective/non_score_reward"] = nonScore;
-        metrics["objective/rlhf_reward"] = meanScore + nonScore;
-        metrics["objective/kl_coef"] = beta;
-        metrics["val/num_eos_tokens"] = samples.Count(s => s.Stopped);
-        metrics["learning_rate"] = optimizer.ParamGroups.First().LearningRate;
+        var (result, meanKl) = metrics.Finish(experience, samples.Count(s => s.Stopped), optimizer.ParamGroups.First().LearningRate);
         kl.Update(meanKl, b);
-        return metrics;
+        return result;
+    }
+
+    /// <summary>One clipped update on the experience's rows <paramref name="rows"/>: policy loss + vf_coef · value
+    /// loss, backward, clipping, an AdamW step.</summary>
+    private void Update(PpoExperience experience, Tensor rows, IReadOnlyList<Parameter> parameters, OptimizerHelper optimizer, PpoIterationMetrics metrics)
+    {
+        var part = experience.Batch.Select(rows);
+        var hidden = part.ResponseHidden(model.Policy);
+        var logits = PpoBatch.ResponseLogits(model.Policy, hidden, config.Temperature);
+        var logProbs = part.LogProbs(logits);
+        var values = model.ValueHead.forward(hidden);
+        var oldLogProbs = experience.OldLogProbs.index_select(0, rows);
+        var policy = PpoLosses.PolicyLoss(logProbs, oldLogProbs, experience.Advantages.index_select(0, rows), part.Mask, config.Cliprange);
+        var value = PpoLosses.ValueLoss(values, experience.OldValues.index_select(0, rows), experience.Returns.index_select(0, rows), part.Mask, config.CliprangeValue);
+        var loss = policy.Loss + config.VfCoef * value.Loss;
+        optimizer.zero_grad();
+        loss.backward();
+        var gradNorm = nn.utils.clip_grad_norm_(parameters, config.MaxGradNorm);
+        optimizer.step();
+        metrics.AddUpdate(logits, logProbs, oldLogProbs, part.Mask, policy, value, gradNorm);
     }
 
     private List<PpoSample> Rollout(IReadOnlyList<long[]> prompts, IReadOnlyList<int> rows)
@@ -249,12 +192,5 @@ public sealed class PpoTrainer
         // No seed here: the run seeded the generator once, so each iteration draws on, and a resumed run restores it.
         var generated = Models.Generation.Generator.Generate(model.Policy, rows.Select(i => prompts[i]).ToList(), options);
         return rows.Select((p, i) => new PpoSample(p, prompts[p], generated[i].Tokens, generated[i].Stopped)).ToList();
-    }
-
-    private static Tensor ScoresTensor(float[][] scores, long width, Device device)
-    {
-        var flat = new float[scores.Length * width];
-        for (var i = 0; i < scores.Length; i++) scores[i].CopyTo(flat, i * width);
-        return tensor(flat, [scores.Length, width], device: device);
     }
 }
