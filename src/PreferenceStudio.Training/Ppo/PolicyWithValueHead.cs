@@ -9,7 +9,7 @@ namespace PreferenceStudio.Training.Ppo;
 /// PPO's actor and critic on one backbone (TRL's AutoModelForCausalLMWithValueHead): the causal LM's final hidden
 /// states feed both its LM head (the policy) and a scalar head (the value V(s_t) of each prefix). Both are
 /// registered submodules, so parameters(), train() and eval() reach them; the value loss trains the shared
-/// backbone too, weighted by vf_coef.
+/// backbone too, weighted by vf_coef. Disposing it disposes the policy too.
 /// </summary>
 public sealed class PolicyWithValueHead : nn.Module
 {

@@ -203,6 +203,9 @@ public class PpoTrainerTests(ITestOutputHelper output)
                 b.Metrics.ShouldBe(a.Metrics);
             resumed.FinalKlCoef.ShouldBe(straight.FinalKlCoef);
             ShouldBeBitIdentical(resumedModel, straightWeights);
+            Should.Throw<InvalidOperationException>(() => new PpoTrainer(resumedModel, resumedReference, GoodShareAtEnd, config with { Seed = 8 })
+                    .Train(prompts, null, new TrainingCheckpoints(folder, SaveSteps: 2, ResumeFrom: latest)))
+                .Message.ShouldEndWith("is of a run with 5 iterations and seed 7; this one has 5 iterations and seed 8");
         }
         finally
         {
