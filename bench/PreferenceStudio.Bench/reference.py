@@ -2,7 +2,9 @@
 TorchSharp's libtorch 2.10), for comparison.
 
 Same GPT-2 architecture (pre-norm blocks, fused c_attn, gelu tanh, tied head), same sizes, same timing rule
-(fastest of the runs after two warm-ups). Not used by any test.  Run: python3 bench/PreferenceStudio.Bench/reference.py
+(fastest of the runs after two warm-ups). Not used by any test.  Run: /usr/bin/python3 bench/PreferenceStudio.Bench/reference.py [threads]
+Needs python3-torch and libopenblas0-pthread (apt): without OpenBLAS, PyTorch falls back to the reference BLAS and
+runs about ten times slower, which measures the BLAS, not PyTorch.
 """
 import math
 import sys
