@@ -79,7 +79,10 @@ public abstract class BrowserTest : IAsyncLifetime
         await Page.FillAsync("#email", account.Email);
         await Page.FillAsync("#password", account.Password);
         await Page.Locator("form button[type=submit]").First.ClickAsync();
-        await Page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
+        // Signed in once the redirect is committed; the home page's full load is no part of it, and on a loaded machine
+        // it can outlast the navigation timeout while the test's next step waits for what it needs anyway.
+        await Page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal),
+            new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
     }
 
     protected async Task ScreenshotAsync(string name)

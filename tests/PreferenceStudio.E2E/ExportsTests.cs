@@ -6,20 +6,9 @@ using PreferenceStudio.Web.Seeding;
 namespace PreferenceStudio.E2E;
 
 /// <summary>A researcher exports a project's labels from its page and downloads the file, on the app's own job node.</summary>
-public sealed class ExportsTests : BrowserTest
+public sealed class ExportsTests : JobNodeBrowserTest
 {
-    private readonly string _store = Path.Combine(Path.GetTempPath(), "ps-e2e-exports-" + Guid.NewGuid().ToString("N"));
-
     public ExportsTests() => Assertions.SetDefaultExpectTimeout(30_000);
-
-    protected override AppServer CreateApp(string connectionString) => new(connectionString, executeJobsWithStore: _store);
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        if (Directory.Exists(_store))
-            Directory.Delete(_store, recursive: true);
-    }
 
     [Fact]
     public async Task Export_StartedFromTheProjectPage_ShowsItsProgressToSucceededAndDownloadsEveryRow()

@@ -17,26 +17,15 @@ namespace PreferenceStudio.E2E;
 /// finishing in turn on the open round page, the DPO stage's run with its curve, and the round's numbers drawn on the
 /// loop page. The loop is small (a tiny base, 4 prompts, K = 2, a few steps) so the round takes seconds of training.
 /// </summary>
-public sealed class LoopRoundTests : BrowserTest
+public sealed class LoopRoundTests : JobNodeBrowserTest
 {
-    private readonly string _store = Path.Combine(Path.GetTempPath(), "ps-e2e-loop-" + Guid.NewGuid().ToString("N"));
-
     // Five stages of training, sampling and judging on a shared two-core machine: each may take a while under load.
     public LoopRoundTests() => Assertions.SetDefaultExpectTimeout(180_000);
-
-    protected override AppServer CreateApp(string connectionString) => new(connectionString, executeJobsWithStore: _store);
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        if (Directory.Exists(_store))
-            Directory.Delete(_store, recursive: true);
-    }
 
     /// <summary>The tiny base, labels for a first reward model, and loop settings saved earlier (all pairs ranked by the reward model).</summary>
     private async Task SeedLoopAsync()
     {
-        TinyCheckpoints.Create(Path.Combine(_store, "models", "base"), "qwen2");
+        TinyCheckpoints.Create(Path.Combine(Store, "models", "base"), "qwen2");
         int projectId, baseId;
         await using (var db = Database.CreateContext())
         {

@@ -8,25 +8,14 @@ using PreferenceStudio.Web.Seeding;
 namespace PreferenceStudio.E2E;
 
 /// <summary>A researcher launches a reward model in the browser and watches it train on the app's own job node.</summary>
-public sealed class TrainingTests : BrowserTest
+public sealed class TrainingTests : JobNodeBrowserTest
 {
     /// <summary>Four pairs, two a step: enough steps that the curve visibly grows over several pushes (one a second).</summary>
     private const int TrainingEpochs = 30;
 
-    private readonly string _store = Path.Combine(Path.GetTempPath(), "ps-e2e-store-" + Guid.NewGuid().ToString("N"));
-
-    protected override AppServer CreateApp(string connectionString) => new(connectionString, executeJobsWithStore: _store);
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        if (Directory.Exists(_store))
-            Directory.Delete(_store, recursive: true);
-    }
-
     private async Task SeedLabelsAndBaseModelAsync()
     {
-        TinyCheckpoints.Create(Path.Combine(_store, "models", "base"), "qwen2");
+        TinyCheckpoints.Create(Path.Combine(Store, "models", "base"), "qwen2");
         await using (var db = Database.CreateContext())
         {
             db.ModelVersions.Add(new ModelVersion("tiny base", ModelKind.Policy, "models/base"));

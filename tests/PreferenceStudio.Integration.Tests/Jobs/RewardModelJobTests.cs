@@ -82,17 +82,9 @@ public class RewardModelJobTests : WebAppTest
     private Task<TrainingRun> WaitForRunAsync(long id, RunState[] states, TimeSpan? patience = null) =>
         WaitForRunAsync(id, r => states.Contains(r.State), $"run {id} in {string.Join("/", states)}", patience);
 
-    private async Task<TrainingRun> WaitForRunAsync(long id, Expression<Func<TrainingRun, bool>> condition, string what, TimeSpan? patience = null)
-    {
-        try
-        {
-            return await WaitForAsync(db => db.TrainingRuns.AsNoTracking().Where(r => r.Id == id).Where(condition).FirstOrDefaultAsync(), what, patience);
-        }
-        catch (TimeoutException timeout)
-        {
-            throw new TimeoutException($"{timeout.Message}\n{await DescribeRunAsync(id)}", timeout);
-        }
-    }
+    private Task<TrainingRun> WaitForRunAsync(long id, Expression<Func<TrainingRun, bool>> condition, string what, TimeSpan? patience = null) =>
+        WaitForAsync(db => db.TrainingRuns.AsNoTracking().Where(r => r.Id == id).Where(condition).FirstOrDefaultAsync(), what,
+            () => DescribeRunAsync(id), patience);
 
     /// <summary>
     /// Where the run stands and its job's Hangfire history: a job that failed before its own code ran (activating it,

@@ -106,17 +106,9 @@ public abstract class LoopTest : WebAppTest
     protected Task<LoopRound> WaitForRoundAsync(long id, RoundState[] states, TimeSpan? patience = null) =>
         WaitForRoundAsync(id, r => states.Contains(r.State), $"round {id} {string.Join("/", states)}", patience);
 
-    protected async Task<LoopRound> WaitForRoundAsync(long id, Expression<Func<LoopRound, bool>> condition, string what, TimeSpan? patience = null)
-    {
-        try
-        {
-            return await WaitForAsync(db => db.LoopRounds.AsNoTracking().Where(r => r.Id == id).Where(condition).FirstOrDefaultAsync(), what, patience);
-        }
-        catch (TimeoutException timeout)
-        {
-            throw new TimeoutException($"{timeout.Message}\n{await DescribeRoundAsync(id)}", timeout);
-        }
-    }
+    protected Task<LoopRound> WaitForRoundAsync(long id, Expression<Func<LoopRound, bool>> condition, string what, TimeSpan? patience = null) =>
+        WaitForAsync(db => db.LoopRounds.AsNoTracking().Where(r => r.Id == id).Where(condition).FirstOrDefaultAsync(), what,
+            () => DescribeRoundAsync(id), patience);
 
     /// <summary>Where the round stands, its stages, and its job's Hangfire history.</summary>
     protected async Task<string> DescribeRoundAsync(long id)

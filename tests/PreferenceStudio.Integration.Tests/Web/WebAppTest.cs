@@ -43,6 +43,20 @@ public abstract class WebAppTest : IAsyncLifetime
         throw new TimeoutException($"No {what} within {patience ?? Patience}.");
     }
 
+    /// <summary>As <see cref="WaitForAsync"/>, and a timeout says where things stand, as <paramref name="describe"/> tells it.</summary>
+    protected async Task<T> WaitForAsync<T>(Func<PreferenceStudio.Data.PreferenceStudioDbContext, Task<T?>> probe, string what,
+        Func<Task<string>> describe, TimeSpan? patience = null)
+    {
+        try
+        {
+            return await WaitForAsync(probe, what, patience);
+        }
+        catch (TimeoutException timeout)
+        {
+            throw new TimeoutException($"{timeout.Message}\n{await describe()}", timeout);
+        }
+    }
+
     protected static DemoAccounts.Account Account(string role) => DemoAccounts.All.First(a => a.Role == role);
 
     /// <summary>The demo account of this role as a signed-in principal, made by Identity as a sign-in makes it (its security stamp included).</summary>
