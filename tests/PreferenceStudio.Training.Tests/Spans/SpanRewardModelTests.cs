@@ -87,4 +87,33 @@ public class SpanRewardModelTests
         var mass = SpanRewards.ErrorMass(model, samples);
         rewards[0].ShouldBe(SpanSegments.Rewards(mass[0], ends, [1.0, 0.5]));
     }
+
+    [Fact]
+    public void PpoTrainer_TakesTheSpanRewardsAsItsRewardFunction()
+    {
+        using var spans = Make();
+        var reward = SpanRewards.For(spans, new SegmentRewardConfig { SegmentLength = 3 }, SpanTestData.Tokenizer);
+        manual_seed(5);
+        using var model = new PolicyWithValueHead(new LlamaForCausalLM(TinyModels.Qwen2(SpanTestData.Tokenizer.VocabSize)));
+        using var reference = new LlamaForCausalLM(TinyModels.Qwen2(SpanTestData.Tokenizer.VocabSize));
+        var seen = new List<float[][]>();
+        PpoRewardFunction recording = samples =>
+        {
+            var scores = reward(samples);
+            seen.Add(scores);
+            return scores;
+        };
+        var config = new PpoConfig { LearningRate = 1e-3, BatchSize = 4, MiniBatchSize = 2, NumPpoEpochs = 1, MaxNewTokens = 7, TotalEpisodes = 8, Seed = 3 };
+
+        var result = new PpoTrainer(model, reference, recording, config).Train([[5, 6], [7, 8, 9]]);
+
+        result.History.Count.ShouldBe(2);
+        seen.Count.ShouldBe(2);
+        // No stop token: every response is 7 tokens, segments of 3 end at tokens 2, 5 and 6, where the only rewards are.
+        seen.SelectMany(x => x).Select(r => r.Length).ShouldBe(Enumerable.Repeat(7, 8));
+        foreach (var row in seen.SelectMany(x => x))
+            for (var t = 0; t < 7; t++)
+                (t is 2 or 5 or 6 ? row[t] <= 0 : row[t] == 0).ShouldBeTrue($"token {t}: {row[t]}");
+        result.History[0].Metrics["objective/scores"].ShouldBeLessThanOrEqualTo(0);
+    }
 }
