@@ -116,4 +116,17 @@ public class SpanRewardModelTests
                 (t is 2 or 5 or 6 ? row[t] <= 0 : row[t] == 0).ShouldBeTrue($"token {t}: {row[t]}");
         result.History[0].Metrics["objective/scores"].ShouldBeLessThanOrEqualTo(0);
     }
+
+    [Fact]
+    public void ErrorMass_TokenOutsideTheVocabulary_IsRefusedSayingTheTokenizersDiffer_AndTheModeIsKept()
+    {
+        using var model = Make();
+        model.train();
+        var vocab = model.Backbone.VocabSize;
+
+        Should.Throw<ArgumentException>(() => SpanRewards.ErrorMass(model, [new PpoSample(0, [5], [6], true), new PpoSample(0, [5], [vocab], true)]))
+            .Message.ShouldContain($"sample 1 has a token outside the span model's vocabulary of {vocab}");
+        SpanRewards.ErrorMass(model, [new PpoSample(0, [5], [6, 7], true)])[0].Length.ShouldBe(2);
+        model.training.ShouldBeTrue();
+    }
 }
