@@ -81,4 +81,41 @@ public class TokenOffsetTests
         offsets.Where(o => o.Overlaps(5, text.Length)).ShouldAllBe(o => o.Start >= 5);
         offsets[^1].End.ShouldBe(text.Length);
     }
+
+    [Theory]
+    [MemberData(nameof(ReferenceTokenizerTests.Expected), MemberType = typeof(ReferenceTokenizerTests))]
+    public void EncodeWithOffsets_ReferenceTexts_GivesTheHuggingFaceIds(string text, long[] expected)
+    {
+        var (ids, offsets) = Tiny.EncodeWithOffsets(text);
+
+        ids.ShouldBe(expected);
+        offsets.ShouldAllBe(o => o.Start >= 0 && o.Start < o.End && o.End <= text.Length);
+    }
+
+    [Fact]
+    public void EncodeWithOffsets_AddedPrefixSpace_CoversNoCharacter()
+    {
+        // GPT-2-style with add_prefix_space: "the the" is encoded as " the the"; no merge joins Ġ with "the", so each
+        // word is Ġ + the, and the first Ġ is the added space.
+        const string json = """
+        {
+          "added_tokens": [],
+          "normalizer": null,
+          "pre_tokenizer": { "type": "ByteLevel", "add_prefix_space": true, "use_regex": true },
+          "model": {
+            "type": "BPE",
+            "vocab": { "e": 2, "h": 3, "t": 4, "Ġ": 5, "th": 6, "the": 7, "Ġt": 8, "Ġthe": 9 },
+            "merges": [ "t h", "th e", "Ġ t", "Ġt he", "Ġt h", "Ġth e" ]
+          }
+        }
+        """;
+        var tokenizer = BpeTokenizer.FromJson(json);
+
+        var (ids, offsets) = tokenizer.EncodeWithOffsets("the the");
+
+        ids.ShouldBe(tokenizer.Encode("the the"));
+        ids.ShouldBe([5L, 7, 5, 7]);
+        offsets.ShouldBe([new TokenOffset(0, 0), new TokenOffset(0, 3), new TokenOffset(3, 4), new TokenOffset(4, 7)]);
+        offsets[0].Overlaps(0, 7).ShouldBeFalse();
+    }
 }

@@ -167,11 +167,19 @@ public sealed class BpeTokenizer
     private void EncodeOrdinary(string text, List<long> ids, List<TokenOffset>? offsets = null, int origin = 0)
     {
         if (text.Length == 0) return;
-        var normalized = offsets is null
-            ? new NormalizedText(normalizeNfc ? text.Normalize(NormalizationForm.FormC) : text, null)
-            : NormalizedText.Of(text, normalizeNfc);
-        if (addPrefixSpace && !normalized.Text.StartsWith(' ')) normalized = normalized.WithPrefixSpace();
-        foreach (Match m in splitPattern.Matches(normalized.Text))
+        NormalizedText? normalized = null;
+        if (offsets is null)
+        {
+            if (normalizeNfc) text = text.Normalize(NormalizationForm.FormC);
+            if (addPrefixSpace && !text.StartsWith(' ')) text = " " + text;
+        }
+        else
+        {
+            normalized = NormalizedText.Of(text, normalizeNfc);
+            if (addPrefixSpace && !normalized.Text.StartsWith(' ')) normalized = normalized.WithPrefixSpace();
+            text = normalized.Text;
+        }
+        foreach (Match m in splitPattern.Matches(text))
         {
             var word = ByteLevel.Encode(Encoding.UTF8.GetBytes(m.Value));
             if (!cache.TryGetValue(word, out var wordIds))
@@ -180,7 +188,7 @@ public sealed class BpeTokenizer
                 if (cache.Count < 100_000) cache.TryAdd(word, wordIds);
             }
             ids.AddRange(wordIds);
-            if (offsets is not null) AddOffsets(m, wordIds, normalized, origin, offsets);
+            if (offsets is not null) AddOffsets(m, wordIds, normalized!, origin, offsets);
         }
     }
 
