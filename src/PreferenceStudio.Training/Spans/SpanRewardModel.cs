@@ -11,7 +11,8 @@ namespace PreferenceStudio.Training.Spans;
 /// A token classifier on a causal-LM backbone (Hugging Face's *ForTokenClassification): each position's final hidden
 /// state goes through a linear head "score" to categories + 1 logits, class 0 meaning "no error". The backbone is
 /// causal, so a token's tag is predicted from it and what came before, which is what a reward for text generated
-/// left to right can use. The backbone and the head are registered submodules; the LM head is never trained.
+/// left to right can use. The backbone and the head are registered submodules (parameters(), train() and eval()
+/// reach them; disposing the model disposes the backbone too); the LM head is never trained.
 /// </summary>
 public sealed class SpanRewardModel : nn.Module
 {
