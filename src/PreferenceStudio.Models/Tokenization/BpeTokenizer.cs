@@ -111,6 +111,31 @@ public sealed class BpeTokenizer
         return [.. ids];
     }
 
+    /// <summary>
+    /// The ids <see cref="Encode"/> gives, each with the UTF-16 range [Start, End) of <paramref name="text"/> it came
+    /// from (Hugging Face's offset mapping), so labels on characters can become labels on tokens. A character whose
+    /// UTF-8 bytes are split between tokens lies in each of them; a character NFC normalization merged with its
+    /// neighbours (e + U+0301 → é) gives all of them to the tokens of the merged one; a prefix space the tokenizer
+    /// adds covers no character.
+    /// </summary>
+    public (long[] Ids, TokenOffset[] Offsets) EncodeWithOffsets(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var ids = new List<long>();
+        var offsets = new List<TokenOffset>();
+        var start = 0;
+        if (addedTokenPattern is not null)
+            foreach (Match m in addedTokenPattern.Matches(text))
+            {
+                EncodeOrdinary(text[start..m.Index], ids, offsets, start);
+                ids.Add(addedByContent[m.Value].Id);
+                offsets.Add(new TokenOffset(m.Index, m.Index + m.Length));
+                start = m.Index + m.Length;
+            }
+        EncodeOrdinary(text[start..], ids, offsets, start);
+        return ([.. ids], [.. offsets]);
+    }
+
     /// <summary>Text of the ids; special tokens are dropped with <paramref name="skipSpecialTokens"/>.</summary>
     public string Decode(IEnumerable<long> ids, bool skipSpecialTokens = false)
     {
@@ -137,11 +162,23 @@ public sealed class BpeTokenizer
         }
     }
 
-    private void EncodeOrdinary(string text, List<long> ids)
+    // With offsets, each token's range is found in the normalized text and mapped back to the original's characters
+    // (origin: where this piece starts in the text EncodeWithOffsets was given).
+    private void EncodeOrdinary(string text, List<long> ids, List<TokenOffset>? offsets = null, int origin = 0)
     {
         if (text.Length == 0) return;
-        if (normalizeNfc) text = text.Normalize(NormalizationForm.FormC);
-        if (addPrefixSpace && !text.StartsWith(' ')) text = " " + text;
+        NormalizedText? normalized = null;
+        if (offsets is null)
+        {
+            if (normalizeNfc) text = text.Normalize(NormalizationForm.FormC);
+            if (addPrefixSpace && !text.StartsWith(' ')) text = " " + text;
+        }
+        else
+        {
+            normalized = NormalizedText.Of(text, normalizeNfc);
+            if (addPrefixSpace && !normalized.Text.StartsWith(' ')) normalized = normalized.WithPrefixSpace();
+            text = normalized.Text;
+        }
         foreach (Match m in splitPattern.Matches(text))
         {
             var word = ByteLevel.Encode(Encoding.UTF8.GetBytes(m.Value));
@@ -151,6 +188,22 @@ public sealed class BpeTokenizer
                 if (cache.Count < 100_000) cache.TryAdd(word, wordIds);
             }
             ids.AddRange(wordIds);
+            if (offsets is not null) AddOffsets(m, wordIds, normalized!, origin, offsets);
+        }
+    }
+
+    // A byte-level token's string has one character per byte, so the tokens of a word cover its UTF-8 bytes in turn.
+    private void AddOffsets(Match word, long[] wordIds, NormalizedText normalized, int origin, List<TokenOffset> offsets)
+    {
+        var (charStart, charEnd) = ByteLevel.CharRangesOfBytes(word.Value);
+        var firstByte = 0;
+        foreach (var id in wordIds)
+        {
+            var lastByte = firstByte + idToToken[id].Length - 1;
+            var (start, _) = normalized.Original(word.Index + charStart[firstByte]);
+            var (_, end) = normalized.Original(word.Index + charEnd[lastByte] - 1);
+            offsets.Add(new TokenOffset(origin + start, origin + end));
+            firstByte = lastByte + 1;
         }
     }
 

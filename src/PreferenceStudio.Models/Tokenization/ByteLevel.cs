@@ -38,4 +38,28 @@ public static class ByteLevel
     }
 
     public static char CharFor(byte b) => ByteToChar[b];
+
+    /// <summary>
+    /// For each byte of <paramref name="text"/>'s UTF-8 encoding, the UTF-16 range [CharStart, CharEnd) of the
+    /// character it encodes: a surrogate pair's four bytes all map to its two code units; a lone surrogate, which
+    /// UTF-8 encodes as U+FFFD's three bytes, to its one.
+    /// </summary>
+    public static (int[] CharStart, int[] CharEnd) CharRangesOfBytes(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var starts = new List<int>(text.Length);
+        var ends = new List<int>(text.Length);
+        var at = 0;
+        while (at < text.Length)
+        {
+            System.Text.Rune.DecodeFromUtf16(text.AsSpan(at), out var rune, out var consumed);
+            for (var b = 0; b < rune.Utf8SequenceLength; b++)
+            {
+                starts.Add(at);
+                ends.Add(at + consumed);
+            }
+            at += consumed;
+        }
+        return ([.. starts], [.. ends]);
+    }
 }
