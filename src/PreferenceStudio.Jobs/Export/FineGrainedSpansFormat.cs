@@ -23,7 +23,11 @@ public sealed class FineGrainedSpansFormat : IDatasetFormat
             foreach (var (label, promptId) in batch)
                 foreach (var responseId in label.ShownOrder)
                 {
-                    var (text, source) = context.Responses[responseId];
+                    // The shown order is the one list of response ids without a foreign key: a label written past the
+                    // use cases (an import, a seed) may name one that does not exist. There is no response to export.
+                    if (!context.Responses.TryGetValue(responseId, out var response))
+                        continue;
+                    var (text, source) = response;
                     await writer.WriteRowAsync(json =>
                     {
                         DatasetWriter.WriteMessages(json, "prompt", context.Prompts[promptId]);
@@ -36,7 +40,7 @@ public sealed class FineGrainedSpansFormat : IDatasetFormat
                             json.WriteNumber("start", span.Start);
                             json.WriteNumber("end", span.End);
                             json.WriteString("text", span.End <= text.Length ? text[span.Start..span.End] : "");
-                            json.WriteString("label", labels[span.LabelId].Key);
+                            json.WriteString("label", labels.TryGetValue(span.LabelId, out var spanLabel) ? spanLabel.Key : "");
                             if (span.Severity is { } severity)
                                 json.WriteString("severity", severity.ToString().ToLowerInvariant());
                             else

@@ -177,6 +177,26 @@ public class ExportTests : WebAppTest
     }
 
     [Fact]
+    public async Task FineGrainedSpans_ShownOrderNamesAMissingResponse_ExportsTheRealOnesAndSucceeds()
+    {
+        await using (var db = Database.CreateContext())
+        {
+            var span = await db.Tasks.FirstAsync(t => t.ProjectId == _projectId && t.Kind == TaskKind.Span);
+            var annotator = (await db.Users.SingleAsync(u => u.Email == "annotator2@demo.local")).Id;
+            // Written past the use cases, as an import or a seed could: the shown order has no foreign key.
+            db.Annotations.Add(new SpanAnnotation(
+                new AnnotationContext(span.Id, annotator, null, Guid.NewGuid(), TimeSpan.FromSeconds(5), [_r.R1, 999_999], null, DateTimeOffset.UtcNow),
+                [], []));
+            await db.SaveChangesAsync();
+        }
+
+        var rows = await ExportAsync(ExportFormat.FineGrainedSpans);
+
+        rows.Count.ShouldBe(2);
+        rows.ShouldAllBe(r => r.GetProperty("response").GetString() != "");
+    }
+
+    [Fact]
     public async Task PrincipleFeedback_Verdicts_OneRowEachWithThePrincipleText()
     {
         var rows = await ExportAsync(ExportFormat.PrincipleFeedback);
