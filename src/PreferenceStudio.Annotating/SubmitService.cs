@@ -16,6 +16,10 @@ public sealed class SubmitService(PreferenceStudioDbContext db, TimeProvider clo
     /// <summary>The first label of a leased task.</summary>
     public async Task<SubmitOutcome> SubmitAsync(long assignmentId, string annotatorId, SubmitRequest request, CancellationToken ct = default)
     {
+        // A failed save ends the submit's transaction anyway (the catch below reads outside it), so the savepoint EF
+        // would set around the save is a round trip for nothing. Restored for whoever uses the context next.
+        var savepoints = db.Database.AutoSavepointsEnabled;
+        db.Database.AutoSavepointsEnabled = false;
         try
         {
             return await TrySubmitAsync(assignmentId, annotatorId, request, ct);
@@ -25,6 +29,10 @@ public sealed class SubmitService(PreferenceStudioDbContext db, TimeProvider clo
             db.ChangeTracker.Clear();
             return await AlreadyStoredAsync(annotatorId, request.IdempotencyKey, taskId: null, ct)
                 ?? SubmitOutcome.Refused("This task was labelled by another request at the same moment; reload to continue.");
+        }
+        finally
+        {
+            db.Database.AutoSavepointsEnabled = savepoints;
         }
     }
 
