@@ -4,7 +4,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using PreferenceStudio.Testing;
 using PreferenceStudio.Annotating;
-using PreferenceStudio.Data;
 
 namespace PreferenceStudio.LabelBench;
 
@@ -24,7 +23,7 @@ internal static class LabelBench
         var levels = (args.Length > 1 ? args[1] : "1,4,16,32").Split(',').Select(s => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture)).ToList();
         Console.WriteLine($"PreferenceStudio label bench: {tasks} pairwise tasks, overlap 2, server {TestDatabase.Server.Split(";Password")[0]}");
         Console.WriteLine();
-        Console.WriteLine("| annotators | labels | labels/s | next task p50 / p95 (ms) | submit p50 / p95 (ms) | round trips per next task / submit | refused | integrity |");
+        Console.WriteLine("| annotators | labels | labels/s | next task p50 / p95 (ms) | submit p50 / p95 (ms) | statements per next task / submit (each + commit) | refused | integrity |");
         Console.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
         var ok = true;
         foreach (var annotators in levels)
@@ -41,34 +40,32 @@ internal static class LabelBench
         var refused = 0;
         var stored = 0;
         long nextTrips = 0, nextCalls = 0, submitTrips = 0;
-        var builder = new DbContextOptionsBuilder<PreferenceStudioDbContext>();
-        builder.UsePreferenceStudioDatabase(database.ConnectionString).AddInterceptors(Trips);
-        var options = builder.Options;
 
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(users.Select(user => Task.Run(async () =>
         {
-            await using var db = new PreferenceStudioDbContext(options);
+            Trips.Begin();
+            await using var db = database.CreateContext();
             var project = await db.Projects.AsNoTracking().SingleAsync(p => p.Id == projectId);
             var queue = new AnnotationQueue(db, TimeProvider.System, NullLogger<AnnotationQueue>.Instance);
             var submit = new SubmitService(db, TimeProvider.System);
             while (true)
             {
-                var trips = Trips.CountOf(db);
+                var trips = Trips.Count;
                 var t0 = Stopwatch.GetTimestamp();
                 var lease = await queue.NextAsync(project, user);
                 nextTimes.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
-                Interlocked.Add(ref nextTrips, Trips.CountOf(db) - trips);
+                Interlocked.Add(ref nextTrips, Trips.Count - trips);
                 Interlocked.Increment(ref nextCalls);
                 if (lease is null)
                     return;
                 var (a, b) = pairs[lease.TaskId];
                 var request = new SubmitRequest(Guid.NewGuid(), 1500, [a, b], null, new PairwiseAnswer(a, b, Random.Shared.Next(-2, 3), false));
-                trips = Trips.CountOf(db);
+                trips = Trips.Count;
                 t0 = Stopwatch.GetTimestamp();
                 var outcome = await submit.SubmitAsync(lease.AssignmentId, user, request);
                 submitTimes.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
-                Interlocked.Add(ref submitTrips, Trips.CountOf(db) - trips);
+                Interlocked.Add(ref submitTrips, Trips.Count - trips);
                 if (outcome.Receipt is null)
                     Interlocked.Increment(ref refused);
                 else

@@ -1,55 +1,39 @@
-using System.Collections.Concurrent;
-using System.Data.Common;
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace PreferenceStudio.LabelBench;
 
 /// <summary>
-/// Counts the round trips one context makes to PostgreSQL: every command, and every commit or rollback (Npgsql sends
-/// BEGIN with the first command, so it costs no trip of its own). One instance serves every context (a new one per
-/// context would make EF build a service provider per context); each context is counted apart, by one task at a time.
+/// Counts the commands and batches Npgsql sends, each a round trip, whether EF Core or the use case's own Npgsql code
+/// sent them (an EF interceptor would miss the latter). Npgsql traces every execution as an activity; each simulated
+/// annotator counts into its own box, carried by the async flow. Commits are not traced, so they are not counted.
 /// </summary>
-internal sealed class RoundTripCounter : DbCommandInterceptor, IDbTransactionInterceptor
+internal sealed class RoundTripCounter : IDisposable
 {
-    private readonly ConcurrentDictionary<DbContext, StrongBox<long>> _counts = new();
+    private readonly AsyncLocal<StrongBox<long>?> _box = new();
+    private readonly ActivityListener _listener;
 
-    public long CountOf(DbContext context) => _counts.GetOrAdd(context, _ => new StrongBox<long>()).Value;
-
-    private void Add(DbContext? context)
+    public RoundTripCounter()
     {
-        if (context is not null)
-            _counts.GetOrAdd(context, _ => new StrongBox<long>()).Value++;
+        _listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Npgsql",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.PropagationData,
+            ActivityStarted = activity =>
+            {
+                // Connection opens are traced too; they are pool work, not the use case's statements.
+                if (_box.Value is { } box && activity.OperationName != "connect" && !activity.DisplayName.StartsWith("open", StringComparison.OrdinalIgnoreCase))
+                    box.Value++;
+            },
+        };
+        ActivitySource.AddActivityListener(_listener);
     }
 
-    public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-    {
-        Add(eventData.Context);
-        return ValueTask.FromResult(result);
-    }
+    /// <summary>Starts counting for the calling flow (one simulated annotator).</summary>
+    public void Begin() => _box.Value = new StrongBox<long>();
 
-    public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
-    {
-        Add(eventData.Context);
-        return ValueTask.FromResult(result);
-    }
+    /// <summary>Statements sent so far by the calling flow.</summary>
+    public long Count => _box.Value?.Value ?? 0;
 
-    public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default)
-    {
-        Add(eventData.Context);
-        return ValueTask.FromResult(result);
-    }
-
-    public ValueTask TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
-    {
-        Add(eventData.Context);
-        return ValueTask.CompletedTask;
-    }
-
-    public ValueTask TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
-    {
-        Add(eventData.Context);
-        return ValueTask.CompletedTask;
-    }
+    public void Dispose() => _listener.Dispose();
 }
