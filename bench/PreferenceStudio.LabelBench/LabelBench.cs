@@ -10,19 +10,21 @@ namespace PreferenceStudio.LabelBench;
 /// <summary>
 /// How fast annotators get tasks and store labels when many work at once: each run makes a fresh database with
 /// pairwise tasks (overlap 2), lets N simulated annotators take and label tasks until none is left, checks that no slot
-/// was handed out twice and no label lost, and prints throughput and latency.
+/// was handed out twice and no label lost, and prints throughput, latency and round trips to PostgreSQL per call.
 /// Usage: dotnet run -c Release --project bench/PreferenceStudio.LabelBench [tasks=1000] [annotators=1,4,16,32]
 /// </summary>
 internal static class LabelBench
 {
+    private static readonly RoundTripCounter Trips = new();
+
     private static async Task<int> Main(string[] args)
     {
         var tasks = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 1000;
         var levels = (args.Length > 1 ? args[1] : "1,4,16,32").Split(',').Select(s => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture)).ToList();
         Console.WriteLine($"PreferenceStudio label bench: {tasks} pairwise tasks, overlap 2, server {TestDatabase.Server.Split(";Password")[0]}");
         Console.WriteLine();
-        Console.WriteLine("| annotators | labels | labels/s | next task p50 / p95 (ms) | submit p50 / p95 (ms) | refused | integrity |");
-        Console.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+        Console.WriteLine("| annotators | labels | labels/s | next task p50 / p95 (ms) | submit p50 / p95 (ms) | statements per next task / submit (each + commit) | refused | integrity |");
+        Console.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
         var ok = true;
         foreach (var annotators in levels)
             ok &= await RunAsync(tasks, annotators);
@@ -37,26 +39,33 @@ internal static class LabelBench
         var submitTimes = new ConcurrentBag<double>();
         var refused = 0;
         var stored = 0;
+        long nextTrips = 0, nextCalls = 0, submitTrips = 0;
 
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(users.Select(user => Task.Run(async () =>
         {
+            Trips.Begin();
             await using var db = database.CreateContext();
             var project = await db.Projects.AsNoTracking().SingleAsync(p => p.Id == projectId);
             var queue = new AnnotationQueue(db, TimeProvider.System, NullLogger<AnnotationQueue>.Instance);
             var submit = new SubmitService(db, TimeProvider.System);
             while (true)
             {
+                var trips = Trips.Count;
                 var t0 = Stopwatch.GetTimestamp();
                 var lease = await queue.NextAsync(project, user);
                 nextTimes.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+                Interlocked.Add(ref nextTrips, Trips.Count - trips);
+                Interlocked.Increment(ref nextCalls);
                 if (lease is null)
                     return;
                 var (a, b) = pairs[lease.TaskId];
                 var request = new SubmitRequest(Guid.NewGuid(), 1500, [a, b], null, new PairwiseAnswer(a, b, Random.Shared.Next(-2, 3), false));
+                trips = Trips.Count;
                 t0 = Stopwatch.GetTimestamp();
                 var outcome = await submit.SubmitAsync(lease.AssignmentId, user, request);
                 submitTimes.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+                Interlocked.Add(ref submitTrips, Trips.Count - trips);
                 if (outcome.Receipt is null)
                     Interlocked.Increment(ref refused);
                 else
@@ -67,7 +76,8 @@ internal static class LabelBench
 
         var integrity = await CheckAsync(database, stored, taskCount, annotators);
         Console.WriteLine($"| {annotators} | {stored} | {stored / clock.Elapsed.TotalSeconds:0} | {P(nextTimes, 50):0.0} / {P(nextTimes, 95):0.0} | " +
-                          $"{P(submitTimes, 50):0.0} / {P(submitTimes, 95):0.0} | {refused} | {integrity ?? "ok"} |");
+                          $"{P(submitTimes, 50):0.0} / {P(submitTimes, 95):0.0} | " +
+                          $"{(double)nextTrips / nextCalls:0.0} / {(double)submitTrips / submitTimes.Count:0.0} | {refused} | {integrity ?? "ok"} |");
         return integrity is null;
     }
 

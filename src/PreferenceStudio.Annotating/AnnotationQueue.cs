@@ -1,5 +1,5 @@
-using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using PreferenceStudio.Core;
@@ -30,7 +30,7 @@ public sealed class AnnotationQueue(PreferenceStudioDbContext db, TimeProvider c
             {
                 return await TryNextAsync(project, annotatorId, ct);
             }
-            catch (DbUpdateException ex) when (ex.UniqueViolation() is { } index && attempt < MaxAttempts)
+            catch (PostgresException ex) when (ex.UniqueViolation() is { } index && attempt < MaxAttempts)
             {
                 // Another request took the slot between our count and our insert; the index refused it. Try again.
                 logger.LogInformation("Lease race on {Index} for {Annotator}, attempt {Attempt}", index, annotatorId, attempt);
@@ -48,35 +48,32 @@ public sealed class AnnotationQueue(PreferenceStudioDbContext db, TimeProvider c
     private async Task<Lease?> TryNextAsync(Project project, string annotatorId, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
+        var wantGold = project.GoldRate > 0 && Random.Shared.NextDouble() < project.GoldRate;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        // One queue decision at a time per annotator (two tabs must not each lease a task).
-        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext({"queue:" + annotatorId}))", ct);
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        var npgsqlTx = (NpgsqlTransaction)tx.GetDbTransaction();
 
-        var current = await db.Assignments.AsNoTracking()
-            .Where(a => a.AnnotatorId == annotatorId && a.State == AssignmentState.Active && a.ExpiresAt > now)
-            .Where(a => db.Tasks.Any(t => t.Id == a.TaskId && t.ProjectId == project.Id && t.State == TaskState.Open))
-            .OrderBy(a => a.LeasedAt)
-            .Select(a => new { a.Id, a.TaskId, a.Slot, a.ExpiresAt })
-            .FirstOrDefaultAsync(ct);
+        // The common case in two round trips: lock, reclaim, current lease or a locked candidate; then its slot.
+        var (current, first) = await LeaseStatements.LockAndLookAsync(connection, npgsqlTx, project.Id, annotatorId, wantGold, now, ct);
         if (current is not null)
         {
-            var kind = await db.Tasks.Where(t => t.Id == current.TaskId).Select(t => t.Kind).SingleAsync(ct);
             await tx.CommitAsync(ct);
-            return new Lease(current.Id, current.TaskId, kind, current.Slot, current.ExpiresAt, IsNew: false);
+            return current;
+        }
+        var tried = new List<long>();
+        if (first is { } candidate)
+        {
+            if (await LeaseStatements.TakeSlotAsync(connection, npgsqlTx, candidate, annotatorId, now, project.LeaseDuration, ct) is { } lease)
+            {
+                await tx.CommitAsync(ct);
+                return lease;
+            }
+            tried.Add(candidate.Id);
         }
 
-        // Leases whose holder walked away go back to the pool before we look for a free slot.
-        await db.Database.ExecuteSqlAsync($"""
-            UPDATE assignments AS a SET state = {(int)AssignmentState.Expired}, closed_at = {now}
-            FROM annotation_tasks AS t
-            WHERE a.task_id = t.id AND t.project_id = {project.Id}
-              AND a.state = {(int)AssignmentState.Active} AND a.expires_at <= {now}
-            """, ct);
-
-        var wantGold = project.GoldRate > 0 && Random.Shared.NextDouble() < project.GoldRate;
         foreach (var gold in new[] { wantGold, !wantGold })
         {
-            var lease = await LeaseFromPoolAsync(project, annotatorId, gold, now, ct);
+            var lease = await LeaseFromPoolAsync(connection, npgsqlTx, project, annotatorId, gold, now, gold == wantGold ? tried : [], ct);
             if (lease is not null)
             {
                 await tx.CommitAsync(ct);
@@ -87,54 +84,22 @@ public sealed class AnnotationQueue(PreferenceStudioDbContext db, TimeProvider c
         return null;
     }
 
-    private async Task<Lease?> LeaseFromPoolAsync(Project project, string annotatorId, bool gold, DateTimeOffset now, CancellationToken ct)
+    private static async Task<Lease?> LeaseFromPoolAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Project project, string annotatorId,
+        bool gold, DateTimeOffset now, List<long> tried, CancellationToken ct)
     {
-        var tried = new List<long>();
         while (true)
         {
             // Lock one candidate; rows other requests hold are skipped, not waited for.
-            var candidate = await CandidateAsync(project, annotatorId, gold, tried, skipLocked: true, ct);
+            var candidate = await LeaseStatements.CandidateAsync(connection, tx, project.Id, annotatorId, gold, [.. tried], wait: false, ct);
             // Nothing unlocked: the candidates left may all be held for a moment by requests that will leave
             // them with a free slot (overlap above 1). Wait for the first one rather than report "nothing left".
-            candidate ??= await CandidateAsync(project, annotatorId, gold, tried, skipLocked: false, ct);
-            if (candidate is not { } taskId)
+            candidate ??= await LeaseStatements.CandidateAsync(connection, tx, project.Id, annotatorId, gold, [.. tried], wait: true, ct);
+            if (candidate is not { } task)
                 return null;
-            tried.Add(taskId);
-
-            // Counted again now that we hold the row lock: this statement sees every lease committed before it.
-            var task = await db.Tasks.AsNoTracking().Where(t => t.Id == taskId)
-                .Select(t => new { t.Kind, t.State, t.RequiredAnnotations }).SingleAsync(ct);
-            var held = await db.Assignments.AsNoTracking()
-                .Where(a => a.TaskId == taskId && a.State != AssignmentState.Skipped)
-                .Select(a => new { a.Slot, a.State }).ToListAsync(ct);
-            var live = held.Where(a => a.State is AssignmentState.Active or AssignmentState.Submitted).Select(a => a.Slot).ToList();
-            if (task.State != TaskState.Open || live.Count >= task.RequiredAnnotations)
-                continue;
-            // A slot whose lease ran out is given away last: its holder may still submit late, and is stored
-            // as long as the slot is free, that is, as long as the task still needs that label.
-            var slot = Enumerable.Range(1, task.RequiredAnnotations).Where(s => !live.Contains(s))
-                .OrderBy(s => held.Any(a => a.Slot == s && a.State == AssignmentState.Expired)).ThenBy(s => s).First();
-
-            var assignment = new Assignment(taskId, annotatorId, slot, now, project.LeaseDuration);
-            db.Assignments.Add(assignment);
-            await db.SaveChangesAsync(ct);
-            return new Lease(assignment.Id, taskId, task.Kind, slot, assignment.ExpiresAt, IsNew: true);
+            tried.Add(task.Id);
+            if (await LeaseStatements.TakeSlotAsync(connection, tx, task, annotatorId, now, project.LeaseDuration, ct) is { } lease)
+                return lease;
         }
-    }
-
-    private async Task<long?> CandidateAsync(Project project, string annotatorId, bool gold, List<long> tried, bool skipLocked, CancellationToken ct)
-    {
-        var format = """
-            SELECT t.id AS "Value" FROM annotation_tasks AS t
-            WHERE t.project_id = {0} AND t.state = {1} AND t.is_gold = {2} AND t.id <> ALL({3})
-              AND NOT EXISTS (SELECT 1 FROM assignments AS a WHERE a.task_id = t.id AND a.annotator_id = {4})
-              AND (SELECT count(*) FROM assignments AS a WHERE a.task_id = t.id AND a.state IN (0, 1)) < t.required_annotations
-            ORDER BY t.priority DESC, t.id
-            LIMIT 1
-            """ + (skipLocked ? " FOR UPDATE OF t SKIP LOCKED" : " FOR UPDATE OF t");
-        var sql = FormattableStringFactory.Create(format, project.Id, (int)TaskState.Open, gold, tried.ToArray(), annotatorId);
-        var ids = await db.Database.SqlQuery<long>(sql).ToListAsync(ct);
-        return ids.Count == 0 ? null : ids[0];
     }
 
     /// <summary>Gives the slot back to the pool; this annotator will not be given the task again.</summary>

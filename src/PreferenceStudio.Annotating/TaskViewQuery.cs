@@ -16,7 +16,8 @@ public sealed class TaskViewQuery(PreferenceStudioDbContext db)
     /// <summary>The task as this annotator sees it, with their current label when they have one (to edit it).</summary>
     public async Task<TaskView?> LoadAsync(Project project, long taskId, string annotatorId, CancellationToken ct = default)
     {
-        var task = await db.Tasks.AsNoTracking().SingleOrDefaultAsync(t => t.Id == taskId && t.ProjectId == project.Id, ct);
+        // Single query: the task and its few responses in one round trip, not two.
+        var task = await db.Tasks.AsNoTracking().AsSingleQuery().SingleOrDefaultAsync(t => t.Id == taskId && t.ProjectId == project.Id, ct);
         if (task is null)
             return null;
         var prompt = await db.Prompts.AsNoTracking().SingleAsync(p => p.Id == task.PromptId, ct);
