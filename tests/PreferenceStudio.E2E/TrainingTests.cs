@@ -10,8 +10,9 @@ namespace PreferenceStudio.E2E;
 /// <summary>A researcher launches a reward model in the browser and watches it train on the app's own job node.</summary>
 public sealed class TrainingTests : JobNodeBrowserTest
 {
-    /// <summary>Four pairs, two a step: enough steps that the curve visibly grows over several pushes (one a second).</summary>
-    private const int TrainingEpochs = 30;
+    /// <summary>Four pairs, two a step: enough steps that the curve visibly grows over several pushes (one a second).
+    /// 30 epochs (60 steps) finished in about 2 s on a quiet machine, one push short of the test's "several".</summary>
+    private const int TrainingEpochs = 120;
 
     private async Task SeedLabelsAndBaseModelAsync()
     {
