@@ -21,16 +21,14 @@ public sealed class DpoModelJob(
     IOptions<TorchOptions> torchOptions,
     IHostEnvironment environment,
     JobNode node)
-    : TrainingRunJob(db, clock, logger, storage, torchOptions, environment, node)
+    : PreferenceRunJob(db, clock, logger, storage, torchOptions, environment, node)
 {
     public const string Name = "dpo";
 
     protected override string JobName => Name;
 
-    protected override int MinimumPairs => 2;
-
-    protected override string TooFewPairs(int pairs) =>
-        $"The project has {pairs} preference pair(s); DPO needs at least 2. Label pairwise, ranking or principle tasks first.";
+    protected override string TooFewExamples(int count) =>
+        $"The project has {count} preference pair(s); DPO needs at least 2. Label pairwise, ranking or principle tasks first.";
 
     protected override ITrainingRunConfig ReadConfig(string json) => DpoRunConfig.FromJson(json);
 

@@ -17,16 +17,14 @@ public sealed class RewardModelJob(
     IOptions<TorchOptions> torchOptions,
     IHostEnvironment environment,
     JobNode node)
-    : TrainingRunJob(db, clock, logger, storage, torchOptions, environment, node)
+    : PreferenceRunJob(db, clock, logger, storage, torchOptions, environment, node)
 {
     public const string Name = "reward-model";
 
     protected override string JobName => Name;
 
-    protected override int MinimumPairs => 2;
-
-    protected override string TooFewPairs(int pairs) =>
-        $"The project has {pairs} preference pair(s); a reward model needs at least 2. Label pairwise, ranking or principle tasks first.";
+    protected override string TooFewExamples(int count) =>
+        $"The project has {count} preference pair(s); a reward model needs at least 2. Label pairwise, ranking or principle tasks first.";
 
     protected override ITrainingRunConfig ReadConfig(string json) => RewardRunConfig.FromJson(json);
 

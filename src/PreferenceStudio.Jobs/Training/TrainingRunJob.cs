@@ -7,20 +7,19 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PreferenceStudio.Core.Training;
 using PreferenceStudio.Data;
-using PreferenceStudio.Jobs.Export;
 using PreferenceStudio.Models;
-using PreferenceStudio.Models.Tokenization;
 using PreferenceStudio.Training;
 
 namespace PreferenceStudio.Jobs.Training;
 
 /// <summary>
-/// What every training run's job does around its trainer: snapshots the project's preference pairs as a TRL export in
-/// the run's folder, splits them by the run's seed, streams step metrics into the run's time series, and records the
-/// trained model as a new model version with the labels the snapshot read (count and newest label's time). It runs on the <see cref="JobQueues.Training"/> queue and writes a resumable
-/// checkpoint every save_steps steps under runs/{id}/checkpoints. A run taken over from a worker that died continues
-/// on the same snapshot from its last checkpoint (or from the start without one), and its metric series keeps each
-/// step once. A researcher's cancel deletes the Hangfire job, which fires the job's cancellation token.
+/// What every training run's job does around its trainer: prepares the run's data (a snapshot in the run's folder,
+/// see <see cref="TrainingRunJob{TExample}"/>), streams step metrics into the run's time series, and records the
+/// trained model as a new model version with the labels the snapshot read (count and newest label's time). It runs on
+/// the <see cref="JobQueues.Training"/> queue and writes a resumable checkpoint every save_steps steps under
+/// runs/{id}/checkpoints. A run taken over from a worker that died continues on the same snapshot from its last
+/// checkpoint (or from the start without one), and its metric series keeps each step once. A researcher's cancel
+/// deletes the Hangfire job, which fires the job's cancellation token.
 /// </summary>
 public abstract class TrainingRunJob(
     PreferenceStudioDbContext db,
@@ -44,19 +43,20 @@ public abstract class TrainingRunJob(
     /// <summary>The run's stored config, read and checked.</summary>
     protected abstract ITrainingRunConfig ReadConfig(string json);
 
-    /// <summary>Fewer pairs than this fail the run with <see cref="TooFewPairs"/>.</summary>
-    protected abstract int MinimumPairs { get; }
-
-    protected abstract string TooFewPairs(int pairs);
-
-    /// <summary>Loads the models from the base checkpoint and makes the trainer for these pairs.</summary>
-    protected abstract IRunTrainer CreateTrainer(ITrainingRunConfig config, string baseFolder, List<PreferencePair> train, List<PreferencePair> eval);
+    /// <summary>
+    /// The run's data, taken once into <paramref name="runFolder"/> (a recovered run reads what its first attempt
+    /// took), and the trainer made for it on the models of <paramref name="baseFolder"/>.
+    /// </summary>
+    protected abstract Task<PreparedRun> PrepareAsync(TrainingRun run, ITrainingRunConfig config, string runFolder, string baseFolder, CancellationToken cancellationToken);
 
     /// <summary>The model version the trained folder becomes.</summary>
     protected abstract Task<ModelVersion> OutputAsync(TrainingRun run, ModelVersion baseModel, string folder, CancellationToken cancellationToken);
 
     /// <summary>The run's output folder in the store, relative.</summary>
     protected abstract string OutputFolder(TrainingRun run);
+
+    /// <summary>The held-out metric the job's closing line names.</summary>
+    protected virtual string HeadlineMetric => "eval_rewards/accuracies";
 
     public async Task<string?> RunAsync(long runId, PerformContext? context, CancellationToken cancellationToken)
     {
@@ -97,41 +97,24 @@ public abstract class TrainingRunJob(
         var config = ReadConfig(run.ConfigJson);
         var baseModel = await Db.ModelVersions.AsNoTracking().SingleOrDefaultAsync(m => m.Id == run.BaseModelVersionId, cancellationToken)
             ?? throw new InvalidOperationException($"Run {run.Id} names no existing base model.");
-        var projectId = run.ProjectId ?? throw new InvalidOperationException($"Run {run.Id} names no project.");
+        if (run.ProjectId is null)
+            throw new InvalidOperationException($"Run {run.Id} names no project.");
 
         var runFolder = $"runs/{run.Id}";
         var checkpointFolder = Store($"{runFolder}/checkpoints");
         // A run taken over from a dead worker continues from its last checkpoint, or starts over without one.
         var resumeFrom = TrainingCheckpoints.Latest(checkpointFolder);
         await KeepSeriesUpToAsync(run.Id, resumeFrom, cancellationToken);
-        var datasetFile = Store($"{runFolder}/dataset.jsonl");
-        var countsFile = Store($"{runFolder}/pair-counts.json");
-        // The snapshot appears whole or not at all, after its counts; a recovered run trains on the one its first attempt took.
-        if (!File.Exists(datasetFile))
-        {
-            await DatasetWriter.WriteFileAsync(datasetFile, async writer =>
-            {
-                var written = await TrlPreferenceFormat.WritePairsAsync(Db, projectId, writer, cancellationToken);
-                await File.WriteAllTextAsync(countsFile, written.ToJson(), cancellationToken);
-            }, cancellationToken);
-        }
-        // A snapshot taken by the release before pair counts has none; its model's labels stay unknown.
-        var counts = File.Exists(countsFile) ? PairCounts.FromJson(await File.ReadAllTextAsync(countsFile, cancellationToken)) : null;
-
         var baseFolder = Store(baseModel.CheckpointPath);
-        var pairs = TrlPreferenceDataset.Load(datasetFile, BpeTokenizer.FromFile(Path.Combine(baseFolder, "tokenizer.json")));
-        if (pairs.Count < MinimumPairs)
-            throw new InvalidOperationException(TooFewPairs(pairs.Count));
-        var (train, eval) = Split(pairs, config.EvalShare, config.Seed);
-
         torchOptions.Value.ApplyThreads();
         TorchSharp.torch.manual_seed((long)config.Seed);
-        using var trainer = CreateTrainer(config, baseFolder, train, eval);
+        var prepared = await PrepareAsync(run, config, Store(runFolder), baseFolder, cancellationToken);
+        using var trainer = prepared.Trainer;
         run.Start(node.Name, checked((int)trainer.TotalSteps), Clock.GetUtcNow());
         await Db.SaveChangesAsync(cancellationToken);
         await Db.Database.NotifyRunChangedAsync(run.Id, cancellationToken);
-        Logger.LogInformation("Run {Run}: {Train} training and {Eval} held-out pairs, {Steps} steps on {Base}, {Resume}",
-            run.Id, train.Count, eval.Count, run.TotalSteps, baseModel.Name, resumeFrom is null ? "from the start" : $"resumed from {resumeFrom}");
+        Logger.LogInformation("Run {Run}: {Train} training and {Eval} held-out {Examples}, {Steps} steps on {Base}, {Resume}",
+            run.Id, prepared.TrainCount, prepared.EvalCount, prepared.ExampleNoun, run.TotalSteps, baseModel.Name, resumeFrom is null ? "from the start" : $"resumed from {resumeFrom}");
         var checkpoints = config.SaveSteps > 0 ? new TrainingCheckpoints(checkpointFolder, config.SaveSteps, ResumeFrom: resumeFrom) : null;
 
         var metrics = new RunMetricWriter(Db, run, Clock);
@@ -166,16 +149,16 @@ public abstract class TrainingRunJob(
             File.Copy(file, Path.Combine(Store(output), Path.GetFileName(file)), overwrite: true);
         var version = await OutputAsync(run, baseModel, output, CancellationToken.None);
         version.RecordMetrics(JsonSerializer.Serialize(heldOut));
-        if (counts is not null)
-            version.RecordLabelsSeen(counts.Labels, counts.NewestLabelAt);
+        if (prepared.LabelsSeen is { } seen)
+            version.RecordLabelsSeen(seen.Labels, seen.NewestLabelAt);
         Db.ModelVersions.Add(version);
         await Db.SaveChangesAsync(CancellationToken.None);
         run.Succeed(Clock.GetUtcNow(), version.Id);
         await Db.SaveChangesAsync(CancellationToken.None);
         // A finished run resumes no more; its checkpoints are copies of weights the model version now holds.
         DeleteFolder(checkpointFolder);
-        var accuracy = heldOut.TryGetValue("eval_rewards/accuracies", out var a) ? a.ToString("0.000", CultureInfo.InvariantCulture) : "n/a";
-        return $"run {run.Id}: {run.TotalSteps} steps on {train.Count} pairs, held-out accuracy {accuracy}, model version {version.Id}";
+        var headline = heldOut.TryGetValue(HeadlineMetric, out var headlineValue) ? headlineValue.ToString("0.000", CultureInfo.InvariantCulture) : "n/a";
+        return $"run {run.Id}: {run.TotalSteps} steps on {prepared.TrainCount} {prepared.ExampleNoun}, held-out {HeadlineMetric} {headline}, model version {version.Id}";
     }
 
     /// <summary>
@@ -202,13 +185,4 @@ public abstract class TrainingRunJob(
 
     private Task<bool> IsCancelledAsync(long runId) =>
         Db.TrainingRuns.AsNoTracking().Where(r => r.Id == runId).Select(r => r.State == RunState.Cancelled).SingleAsync();
-
-    /// <summary>The same pairs held out for the same seed, so runs with one config are comparable.</summary>
-    private static (List<PreferencePair> Train, List<PreferencePair> Eval) Split(List<PreferencePair> pairs, double evalShare, ulong seed)
-    {
-        var order = Enumerable.Range(0, pairs.Count).ToArray();
-        new Random((int)(seed % int.MaxValue)).Shuffle(order);
-        var evalCount = (int)Math.Round(pairs.Count * evalShare);
-        return (order.Skip(evalCount).Select(i => pairs[i]).ToList(), order.Take(evalCount).Select(i => pairs[i]).ToList());
-    }
 }

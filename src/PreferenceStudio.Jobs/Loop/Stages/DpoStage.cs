@@ -57,7 +57,7 @@ public sealed class DpoStage(
         await db.SaveChangesAsync(cancellationToken);
         var runFolder = Store($"runs/{run.Id.ToString(CultureInfo.InvariantCulture)}");
         Directory.CreateDirectory(runFolder);
-        File.Copy(Store(RoundFiles.PairCounts(round.Id)), Path.Combine(runFolder, "pair-counts.json"), overwrite: true);
+        File.Copy(Store(RoundFiles.PairCounts(round.Id)), Path.Combine(runFolder, PreferenceRunJob.PairCountsFile), overwrite: true);
         // Copied aside, then renamed: the run's job takes a dataset.jsonl it finds as its whole snapshot.
         var partial = Path.Combine(runFolder, "dataset.jsonl.part");
         File.Copy(pairsFile, partial, overwrite: true);
