@@ -9,4 +9,7 @@ public enum ModelOrigin
     DpoRun = 2,
     /// <summary>A policy made by one round of the online loop (the round's id comes with the rounds).</summary>
     Round = 3,
+    SpanRewardRun = 4,
+    PrincipleRewardRun = 5,
+    PpoRun = 6,
 }

@@ -4,6 +4,10 @@ public enum ModelKind
 {
     Policy = 0,
     Reward = 1,
+    /// <summary>Predicts an error category per token of a response (a span reward model).</summary>
+    SpanReward = 2,
+    /// <summary>The probability that a response satisfies a principle given with it (a principle reward model).</summary>
+    PrincipleReward = 3,
 }
 
 /// <summary>

@@ -6,6 +6,10 @@ public enum TrainingKind
     Dpo = 1,
     Ppo = 2,
     OnlineDpo = 3,
+    /// <summary>A token-level (span) reward model, one error category per tag (Fine-Grained RLHF).</summary>
+    SpanRewardModel = 4,
+    /// <summary>A principle-conditioned reward model trained on yes / no verdicts (RLBFF).</summary>
+    PrincipleRewardModel = 5,
 }
 
 public enum RunState

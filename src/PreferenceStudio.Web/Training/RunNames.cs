@@ -10,6 +10,8 @@ public static class RunNames
         TrainingKind.Dpo => "DPO",
         TrainingKind.Ppo => "PPO",
         TrainingKind.OnlineDpo => "online DPO",
+        TrainingKind.SpanRewardModel => "span reward model",
+        TrainingKind.PrincipleRewardModel => "principle reward model",
         _ => kind.ToString(),
     };
 
