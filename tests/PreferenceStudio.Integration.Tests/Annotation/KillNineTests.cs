@@ -19,7 +19,7 @@ public sealed class KillNineTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task LabelAll_WebProcessKilledTwiceMidLabelling_EveryAcknowledgedLabelStoredOnceAndNoneTwice()
     {
-        var plan = new FireDrillPlan(Annotators: 8, Tasks: 80, Kills: 2, WebProcess.ConfigurationOf(AppContext.BaseDirectory), TimeSpan.FromMilliseconds(200));
+        var plan = new FireDrillPlan(Annotators: 8, Tasks: 60, Kills: 2, WebProcess.ConfigurationOf(AppContext.BaseDirectory), TimeSpan.FromMilliseconds(200));
 
         var run = await FireDrill.RunAsync(_database, plan, new OutputWriter(output));
         var audit = await FireDrillAudit.OfAsync(_database, run);
