@@ -11,7 +11,9 @@ namespace PreferenceStudio.LabelBench;
 /// How fast annotators get tasks and store labels when many work at once: each run makes a fresh database with
 /// pairwise tasks (overlap 2), lets N simulated annotators take and label tasks until none is left, checks that no slot
 /// was handed out twice and no label lost, and prints throughput, latency and round trips to PostgreSQL per call.
-/// Usage: dotnet run -c Release --project bench/PreferenceStudio.LabelBench [tasks=1000] [annotators=1,4,16,32]
+/// Usage: dotnet run -c Release --project bench/PreferenceStudio.LabelBench [tasks=1000] [annotators=1,4,16,32];
+/// `http [tasks] [annotators]` runs the same through the JSON API of the real web process beside this and pgbench
+/// (<see cref="TransportBench"/>); `fire [annotators] [tasks] [kills]` is the kill -9 drill at full size (<see cref="FireBench"/>).
 /// </summary>
 internal static class LabelBench
 {
@@ -19,6 +21,10 @@ internal static class LabelBench
 
     private static async Task<int> Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "http")
+            return await TransportBench.RunAsync(args[1..]);
+        if (args.Length > 0 && args[0] == "fire")
+            return await FireBench.RunAsync(args[1..]);
         var tasks = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 1000;
         var levels = (args.Length > 1 ? args[1] : "1,4,16,32").Split(',').Select(s => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture)).ToList();
         Console.WriteLine($"PreferenceStudio label bench: {tasks} pairwise tasks, overlap 2, server {TestDatabase.Server.Split(";Password")[0]}");
@@ -27,11 +33,12 @@ internal static class LabelBench
         Console.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
         var ok = true;
         foreach (var annotators in levels)
-            ok &= await RunAsync(tasks, annotators);
+            ok &= (await RunAsync(tasks, annotators)).Integrity is null;
         return ok ? 0 : 1;
     }
 
-    private static async Task<bool> RunAsync(int taskCount, int annotators)
+    /// <summary>One row: a fresh database labelled to the end by <paramref name="annotators"/>; printed unless told not to.</summary>
+    internal static async Task<UseCaseRow> RunAsync(int taskCount, int annotators, bool print = true)
     {
         await using var database = await TestDatabase.CreateAsync();
         var (projectId, pairs, users) = await SeedAsync(database, taskCount, annotators);
@@ -75,10 +82,12 @@ internal static class LabelBench
         clock.Stop();
 
         var integrity = await CheckAsync(database, stored, taskCount, annotators);
-        Console.WriteLine($"| {annotators} | {stored} | {stored / clock.Elapsed.TotalSeconds:0} | {P(nextTimes, 50):0.0} / {P(nextTimes, 95):0.0} | " +
+        var row = new UseCaseRow(stored / clock.Elapsed.TotalSeconds, P(nextTimes, 50), P(nextTimes, 95), P(submitTimes, 50), P(submitTimes, 95), integrity);
+        if (print)
+            Console.WriteLine($"| {annotators} | {stored} | {stored / clock.Elapsed.TotalSeconds:0} | {P(nextTimes, 50):0.0} / {P(nextTimes, 95):0.0} | " +
                           $"{P(submitTimes, 50):0.0} / {P(submitTimes, 95):0.0} | " +
                           $"{(double)nextTrips / nextCalls:0.0} / {(double)submitTrips / submitTimes.Count:0.0} | {refused} | {integrity ?? "ok"} |");
-        return integrity is null;
+        return row;
     }
 
     private static async Task<string?> CheckAsync(TestDatabase database, int stored, int taskCount, int annotators)
@@ -107,9 +116,12 @@ internal static class LabelBench
         return (projectId, pairs, users);
     }
 
-    private static double P(ConcurrentBag<double> values, int percentile)
+    internal static double P(IEnumerable<double> values, int percentile)
     {
         var sorted = values.Order().ToList();
         return sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(percentile / 100.0 * sorted.Count) - 1)];
     }
 }
+
+/// <summary>A use-case-layer row: labels/s, next-task and submit latency (ms), and what integrity found wrong, if anything.</summary>
+internal sealed record UseCaseRow(double LabelsPerSecond, double NextP50, double NextP95, double SubmitP50, double SubmitP95, string? Integrity);
