@@ -1,6 +1,4 @@
 using PreferenceStudio.Models;
-using PreferenceStudio.Models.Optim;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace PreferenceStudio.Training;
@@ -10,9 +8,10 @@ namespace PreferenceStudio.Training;
 /// reference, as TRL's DPOTrainer: the reference's log-probabilities of every training example are computed once,
 /// before the first step, in eval mode without gradients, and the reference is never stepped; each step runs the
 /// chosen and the rejected sequences in one forward pass, masks the prompt and the padding out of the response
-/// log-probabilities, and takes an AdamW step with linear warmup, cosine decay and gradient clipping. Every tensor of
-/// a step lives in that step's dispose scope. The policy is switched to training mode (dropout off unless the config
-/// says otherwise) and back to eval mode at the end; save it with <see cref="CausalLM.SavePretrained"/>.
+/// log-probabilities, and takes an AdamW step with linear warmup, cosine decay and gradient clipping, in
+/// <see cref="TrainerLoop{TExample}"/>'s frame (a dispose scope per step, resumable checkpoints, the policy in training
+/// mode with dropout off, unless the config says otherwise, during the run only); save the policy with
+/// <see cref="CausalLM.SavePretrained"/>.
 /// </summary>
 public sealed class DpoTrainer
 {
@@ -57,83 +56,33 @@ public sealed class DpoTrainer
         ArgumentNullException.ThrowIfNull(train);
         CheckExamples(train, nameof(train));
         if (eval is not null) CheckExamples(eval, nameof(eval));
-        var usable = train.Where(Fits).ToList();
-        if (usable.Count == 0)
-            throw new ArgumentException($"none of the {train.Count} training examples fits max_length {config.MaxLength}", nameof(train));
-
-        manual_seed((long)config.Seed);
-        var totalSteps = TotalSteps(train);
-        var stepsPerEpoch = (usable.Count + config.BatchSize - 1) / config.BatchSize;
-        var parameters = policy.parameters().ToList();
-        using var optimizer = TrainerOptimizer.AdamW(parameters, config.LearningRate, config.WeightDecay);
-        var schedule = new WarmupCosineSchedule(config.LearningRate, (long)Math.Ceiling(config.WarmupRatio * totalSteps), totalSteps)
-            .ToLambdaLR(optimizer);
-        var history = new List<TrainingStep>((int)totalSteps);
-        var step = 0L;
-        ReferenceLogProbs referenceLogProbs;
-        if (checkpoints?.ResumeFrom is { } resumeFrom)
+        var usable = TrainerLoop.Usable(train, Fits, config.MaxLength, "examples");
+        ReferenceLogProbs? referenceLogProbs = null;  // computed when the run starts, read back when it resumes
+        var history = new TrainerLoop<DpoExample>(config, policy.parameters().ToList())
         {
-            var state = TrainerCheckpoint.Load(resumeFrom, policy.LoadWeights, optimizer);
-            if (state.TotalSteps != totalSteps || state.Seed != config.Seed)
-                throw new InvalidOperationException(
-                    $"checkpoint {resumeFrom} is of a run with {state.TotalSteps} steps and seed {state.Seed}; this one has {totalSteps} steps and seed {config.Seed}");
-            referenceLogProbs = ReferenceLogProbs.Load(resumeFrom);
-            if (referenceLogProbs.Count != usable.Count)
-                throw new InvalidOperationException(
-                    $"checkpoint {resumeFrom} holds reference log-probabilities of {referenceLogProbs.Count} examples; this run has {usable.Count}");
-            step = state.GlobalStep;
-            history.AddRange(state.LogHistory);
-            for (var s = 0; s < step; s++) schedule.step();
-        }
-        else
-        {
-            referenceLogProbs = PrecomputeReferenceLogProbs(usable);
-        }
-
-        policy.train();
-        if (config.DisableDropout) policy.DisableDropout();
-        try
-        {
-            for (var epoch = (int)(step / stepsPerEpoch); epoch < config.Epochs; epoch++)
+            Forward = batch =>
             {
-                var order = TrainerOptimizer.EpochOrder(usable.Count, config.Seed, epoch);
-                for (var batchIndex = (int)(step - (long)epoch * stepsPerEpoch); batchIndex < stepsPerEpoch; batchIndex++)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    var start = batchIndex * config.BatchSize;
-                    var indices = order.Skip(start).Take(config.BatchSize).ToList();
-                    var learningRate = optimizer.ParamGroups.First().LearningRate;
-                    using (var scope = NewDisposeScope())
-                    {
-                        var (referenceChosen, referenceRejected) = referenceLogProbs.Take(indices, policy.Device);
-                        var (loss, metrics) = Forward(indices.Select(i => usable[i]).ToList(), referenceChosen, referenceRejected);
-                        optimizer.zero_grad();
-                        loss.backward();
-                        metrics["grad_norm"] = nn.utils.clip_grad_norm_(parameters, config.MaxGradNorm);
-                        optimizer.step();
-                        schedule.step();
-                        metrics["learning_rate"] = learningRate;
-                        step++;
-                        var report = new TrainingStep(step, totalSteps, epoch + (double)Math.Min(start + config.BatchSize, order.Length) / order.Length, metrics);
-                        history.Add(report);
-                        progress?.Report(report);
-                    }
-                    if (checkpoints is not null && step % checkpoints.SaveSteps == 0 && step < totalSteps)
-                    {
-                        var state = new TrainerState(step, totalSteps, config.Seed, history);
-                        checkpoints.Save(step, folder => TrainerCheckpoint.Save(folder, f =>
-                        {
-                            policy.SavePretrained(f);
-                            referenceLogProbs.Save(f);
-                        }, optimizer, state));
-                    }
-                }
-            }
-        }
-        finally
-        {
-            policy.eval();
-        }
+                var (referenceChosen, referenceRejected) = referenceLogProbs!.Take(batch.Indices, policy.Device);
+                return Forward(batch.Examples, referenceChosen, referenceRejected);
+            },
+            Train = () => policy.train(),
+            Eval = () => policy.eval(),
+            DisableDropout = policy.DisableDropout,
+            SaveModel = folder =>
+            {
+                policy.SavePretrained(folder);
+                referenceLogProbs!.Save(folder);
+            },
+            LoadModel = policy.LoadWeights,
+            Starting = () => referenceLogProbs = PrecomputeReferenceLogProbs(usable),
+            Resumed = folder =>
+            {
+                referenceLogProbs = ReferenceLogProbs.Load(folder);
+                if (referenceLogProbs.Count != usable.Count)
+                    throw new InvalidOperationException(
+                        $"checkpoint {folder} holds reference log-probabilities of {referenceLogProbs.Count} examples; this run has {usable.Count}");
+            },
+        }.Run(usable, progress, checkpoints, cancellationToken);
 
         var evalMetrics = eval is { Count: > 0 } ? Evaluate(eval) : new Dictionary<string, double>();
         return new DpoTrainingResult(history, evalMetrics, train.Count - usable.Count);
@@ -143,8 +92,7 @@ public sealed class DpoTrainer
     public long TotalSteps(IReadOnlyList<DpoExample> train)
     {
         ArgumentNullException.ThrowIfNull(train);
-        var usable = train.Count(Fits);
-        return (long)((usable + config.BatchSize - 1) / config.BatchSize) * config.Epochs;
+        return config.TotalSteps(train.Count(Fits));
     }
 
     /// <summary>log π_ref of every example's chosen and rejected response, in eval mode without gradients, in

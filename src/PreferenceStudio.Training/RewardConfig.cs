@@ -1,62 +1,12 @@
-using System.Globalization;
-
 namespace PreferenceStudio.Training;
 
-/// <summary>How a reward model is trained. Names in errors are TRL's RewardConfig field names.</summary>
-public sealed record RewardConfig : ITrainerConfig
+/// <summary>How a reward model is trained: the optimizer fields of <see cref="OptimizerConfig"/> (pairs per batch:
+/// each step runs 2 × batch_size sequences, chosen and rejected, in one batch) and the margin. Names in errors are
+/// TRL's RewardConfig field names.</summary>
+public sealed record RewardConfig : OptimizerConfig
 {
-    /// <summary>Peak AdamW learning rate; small, because the backbone is a pretrained language model.</summary>
-    public double LearningRate { get; init; } = 1e-5;
-
-    /// <summary>Pairs per optimizer step; each step runs 2 × this many sequences (chosen and rejected) in one batch.</summary>
-    public int BatchSize { get; init; } = 8;
-
-    /// <summary>Passes over the pairs. One, as InstructGPT: a reward model overfits after the first.</summary>
-    public int Epochs { get; init; } = 1;
-
-    /// <summary>Longest prompt + response in tokens. Longer pairs are left out (and counted), as TRL does.</summary>
-    public int MaxLength { get; init; } = 1024;
-
-    /// <summary>Share of the steps spent warming the learning rate up from 0, before the cosine decay.</summary>
-    public double WarmupRatio { get; init; } = 0.03;
-
-    /// <summary>Decoupled weight decay on matrices (AdamW); 0 as in Hugging Face's Trainer.</summary>
-    public double WeightDecay { get; init; }
-
-    /// <summary>Gradients are clipped to this joint 2-norm.</summary>
-    public double MaxGradNorm { get; init; } = 1.0;
-
     /// <summary>Use each pair's margin in the loss (Llama 2's strength-aware margin).</summary>
     public bool UseMargin { get; init; }
 
-    /// <summary>Sets every dropout of the backbone to 0 before training, as TRL's RewardConfig does by default:
-    /// a Bradley-Terry loss compares two forward passes, and dropout noise would stand in the comparison.</summary>
-    public bool DisableDropout { get; init; } = true;
-
-    /// <summary>Seeds the head's initialisation and the order of the pairs: the same seed gives the same run.</summary>
-    public ulong Seed { get; init; } = 42;
-
-    /// <summary>Every problem of the config, each naming the field and its value; empty when it is valid.</summary>
-    public IReadOnlyList<string> Validate()
-    {
-        var errors = new List<string>();
-        void Require(bool ok, string message) { if (!ok) errors.Add(message); }
-        Require(LearningRate is > 0 and < 1, $"learning_rate must be in (0, 1), got {F(LearningRate)}");
-        Require(BatchSize >= 1, $"per_device_train_batch_size must be at least 1, got {BatchSize}");
-        Require(Epochs >= 1, $"num_train_epochs must be at least 1, got {Epochs}");
-        Require(MaxLength >= 2, $"max_length must be at least 2 (a prompt token and a response token), got {MaxLength}");
-        Require(WarmupRatio is >= 0 and < 1, $"warmup_ratio must be in [0, 1), got {F(WarmupRatio)}");
-        Require(WeightDecay >= 0, $"weight_decay must not be negative, got {F(WeightDecay)}");
-        Require(MaxGradNorm > 0, $"max_grad_norm must be positive, got {F(MaxGradNorm)}");
-        return errors;
-    }
-
-    public void ThrowIfInvalid()
-    {
-        var errors = Validate();
-        if (errors.Count > 0)
-            throw new ArgumentException("Invalid reward config: " + string.Join("; ", errors));
-    }
-
-    private static string F(double value) => value.ToString("G", CultureInfo.InvariantCulture);
+    protected override string ConfigName => "reward";
 }

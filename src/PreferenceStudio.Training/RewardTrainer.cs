@@ -1,14 +1,12 @@
-using PreferenceStudio.Models.Optim;
-using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace PreferenceStudio.Training;
 
 /// <summary>
-/// Trains a <see cref="RewardModel"/> on preference pairs with the Bradley-Terry loss: AdamW, linear warmup then
-/// cosine decay (LambdaLR), gradient clipping; every tensor of a step lives in that step's dispose scope. Switches
-/// the model to training mode (and its dropout off, unless the config says otherwise) and back to eval mode at the end.
+/// Trains a <see cref="RewardModel"/> on preference pairs with the Bradley-Terry loss, in <see cref="TrainerLoop{TExample}"/>'s
+/// frame (AdamW, linear warmup then cosine decay, gradient clipping, a dispose scope per step, resumable checkpoints,
+/// training mode with dropout off, unless the config says otherwise, during the run only). Each step runs the chosen
+/// and the rejected sequences of its pairs as one batch.
 /// </summary>
 public sealed class RewardTrainer
 {
@@ -40,66 +38,16 @@ public sealed class RewardTrainer
         ArgumentNullException.ThrowIfNull(train);
         CheckPairs(train, nameof(train));
         if (eval is not null) CheckPairs(eval, nameof(eval));
-        var usable = train.Where(Fits).ToList();
-        if (usable.Count == 0)
-            throw new ArgumentException($"none of the {train.Count} training pairs fits max_length {config.MaxLength}", nameof(train));
-
-        manual_seed((long)config.Seed);
-        var totalSteps = TotalSteps(train);
-        var stepsPerEpoch = (usable.Count + config.BatchSize - 1) / config.BatchSize;
-        var parameters = model.TrainableParameters();
-        using var optimizer = TrainerOptimizer.AdamW(parameters, config.LearningRate, config.WeightDecay);
-        var schedule = new WarmupCosineSchedule(config.LearningRate, (long)Math.Ceiling(config.WarmupRatio * totalSteps), totalSteps)
-            .ToLambdaLR(optimizer);
-        var history = new List<TrainingStep>((int)totalSteps);
-        var step = 0L;
-        if (checkpoints?.ResumeFrom is { } resumeFrom)
+        var usable = TrainerLoop.Usable(train, Fits, config.MaxLength, "pairs");
+        var history = new TrainerLoop<PreferencePair>(config, model.TrainableParameters())
         {
-            var state = RewardCheckpoint.Load(resumeFrom, model, optimizer);
-            if (state.TotalSteps != totalSteps || state.Seed != config.Seed)
-                throw new InvalidOperationException(
-                    $"checkpoint {resumeFrom} is of a run with {state.TotalSteps} steps and seed {state.Seed}; this one has {totalSteps} steps and seed {config.Seed}");
-            step = state.GlobalStep;
-            history.AddRange(state.LogHistory);
-            for (var s = 0; s < step; s++) schedule.step();
-        }
-
-        model.Train();
-        if (config.DisableDropout) model.Backbone.DisableDropout();
-        try
-        {
-            for (var epoch = (int)(step / stepsPerEpoch); epoch < config.Epochs; epoch++)
-            {
-                var order = TrainerOptimizer.EpochOrder(usable.Count, config.Seed, epoch);
-                for (var batchIndex = (int)(step - (long)epoch * stepsPerEpoch); batchIndex < stepsPerEpoch; batchIndex++)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    var start = batchIndex * config.BatchSize;
-                    var pairs = order.Skip(start).Take(config.BatchSize).Select(i => usable[i]).ToList();
-                    var learningRate = optimizer.ParamGroups.First().LearningRate;
-                    using (var scope = NewDisposeScope())
-                    {
-                        var (loss, metrics) = Forward(pairs);
-                        optimizer.zero_grad();
-                        loss.backward();
-                        metrics["grad_norm"] = nn.utils.clip_grad_norm_(parameters, config.MaxGradNorm);
-                        optimizer.step();
-                        schedule.step();
-                        metrics["learning_rate"] = learningRate;
-                        step++;
-                        var report = new TrainingStep(step, totalSteps, epoch + (double)Math.Min(start + config.BatchSize, order.Length) / order.Length, metrics);
-                        history.Add(report);
-                        progress?.Report(report);
-                    }
-                    if (checkpoints is not null && step % checkpoints.SaveSteps == 0 && step < totalSteps)
-                        checkpoints.Save(step, folder => RewardCheckpoint.Save(folder, model, optimizer, new TrainerState(step, totalSteps, config.Seed, history)));
-                }
-            }
-        }
-        finally
-        {
-            model.Train(false);
-        }
+            Forward = batch => Forward(batch.Examples),
+            Train = () => model.Train(),
+            Eval = () => model.Train(false),
+            DisableDropout = model.Backbone.DisableDropout,
+            SaveModel = model.SavePretrained,
+            LoadModel = model.LoadWeights,
+        }.Run(usable, progress, checkpoints, cancellationToken);
 
         var evalMetrics = eval is { Count: > 0 } ? Evaluate(eval.Where(Fits).ToList()) : new Dictionary<string, double>();
         return new RewardTrainingResult(history, evalMetrics, train.Count - usable.Count);
@@ -109,8 +57,7 @@ public sealed class RewardTrainer
     public long TotalSteps(IReadOnlyList<PreferencePair> train)
     {
         ArgumentNullException.ThrowIfNull(train);
-        var usable = train.Count(Fits);
-        return (long)((usable + config.BatchSize - 1) / config.BatchSize) * config.Epochs;
+        return config.TotalSteps(train.Count(Fits));
     }
 
     /// <summary>Loss and reward metrics over pairs, without gradients, in eval mode; keys prefixed "eval_".</summary>

@@ -1,16 +1,14 @@
-using PreferenceStudio.Models.Optim;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace PreferenceStudio.Training.Principles;
 
 /// <summary>
 /// Trains a <see cref="PrincipleRewardModel"/> on principle verdicts with weighted binary cross-entropy
-/// (<see cref="PrincipleLoss"/>), as <see cref="RewardTrainer"/> trains a Bradley-Terry model: AdamW, linear warmup
-/// then cosine decay (LambdaLR), gradient clipping, seeded example order, every tensor of a step in that step's
-/// dispose scope, resumable checkpoints. Switches the model to training mode (dropout off unless the config says
-/// otherwise) and back to eval mode at the end.
+/// (<see cref="PrincipleLoss"/>), in the frame <see cref="RewardTrainer"/> trains a Bradley-Terry model in
+/// (<see cref="TrainerLoop{TExample}"/>): AdamW, linear warmup then cosine decay (LambdaLR), gradient clipping, seeded
+/// example order, every tensor of a step in that step's dispose scope, resumable checkpoints, training mode (dropout
+/// off unless the config says otherwise) during the run only.
 /// </summary>
 public sealed class PrincipleRewardTrainer
 {
@@ -41,67 +39,16 @@ public sealed class PrincipleRewardTrainer
         ArgumentNullException.ThrowIfNull(train);
         Check(train, nameof(train));
         if (eval is not null) Check(eval, nameof(eval));
-        var usable = train.Where(Fits).ToList();
-        if (usable.Count == 0)
-            throw new ArgumentException($"none of the {train.Count} training examples fits max_length {config.MaxLength}", nameof(train));
-
-        manual_seed((long)config.Seed);
-        var totalSteps = TotalSteps(train);
-        var stepsPerEpoch = (usable.Count + config.BatchSize - 1) / config.BatchSize;
-        var parameters = model.TrainableParameters();
-        using var optimizer = TrainerOptimizer.AdamW(parameters, config.LearningRate, config.WeightDecay);
-        var schedule = new WarmupCosineSchedule(config.LearningRate, (long)Math.Ceiling(config.WarmupRatio * totalSteps), totalSteps)
-            .ToLambdaLR(optimizer);
-        var history = new List<TrainingStep>((int)totalSteps);
-        var step = 0L;
-        if (checkpoints?.ResumeFrom is { } resumeFrom)
+        var usable = TrainerLoop.Usable(train, Fits, config.MaxLength, "examples");
+        var history = new TrainerLoop<PrincipleExample>(config, model.TrainableParameters())
         {
-            var state = TrainerCheckpoint.Load(resumeFrom, model.LoadWeights, optimizer);
-            if (state.TotalSteps != totalSteps || state.Seed != config.Seed)
-                throw new InvalidOperationException(
-                    $"checkpoint {resumeFrom} is of a run with {state.TotalSteps} steps and seed {state.Seed}; this one has {totalSteps} steps and seed {config.Seed}");
-            step = state.GlobalStep;
-            history.AddRange(state.LogHistory);
-            for (var s = 0; s < step; s++) schedule.step();
-        }
-
-        model.train();
-        if (config.DisableDropout) model.DisableDropout();
-        try
-        {
-            for (var epoch = (int)(step / stepsPerEpoch); epoch < config.Epochs; epoch++)
-            {
-                var order = TrainerOptimizer.EpochOrder(usable.Count, config.Seed, epoch);
-                for (var batchIndex = (int)(step - (long)epoch * stepsPerEpoch); batchIndex < stepsPerEpoch; batchIndex++)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    var start = batchIndex * config.BatchSize;
-                    var examples = order.Skip(start).Take(config.BatchSize).Select(i => usable[i]).ToList();
-                    var learningRate = optimizer.ParamGroups.First().LearningRate;
-                    using (NewDisposeScope())
-                    {
-                        var (loss, logits, batch) = Forward(examples);
-                        optimizer.zero_grad();
-                        loss.backward();
-                        var metrics = StepMetrics(loss, logits, batch);
-                        metrics["grad_norm"] = nn.utils.clip_grad_norm_(parameters, config.MaxGradNorm);
-                        optimizer.step();
-                        schedule.step();
-                        metrics["learning_rate"] = learningRate;
-                        step++;
-                        var report = new TrainingStep(step, totalSteps, epoch + (double)Math.Min(start + config.BatchSize, order.Length) / order.Length, metrics);
-                        history.Add(report);
-                        progress?.Report(report);
-                    }
-                    if (checkpoints is not null && step % checkpoints.SaveSteps == 0 && step < totalSteps)
-                        checkpoints.Save(step, folder => TrainerCheckpoint.Save(folder, model.SavePretrained, optimizer, new TrainerState(step, totalSteps, config.Seed, history)));
-                }
-            }
-        }
-        finally
-        {
-            model.eval();
-        }
+            Forward = batch => Forward(batch.Examples),
+            Train = () => model.train(),
+            Eval = () => model.eval(),
+            DisableDropout = model.DisableDropout,
+            SaveModel = model.SavePretrained,
+            LoadModel = model.LoadWeights,
+        }.Run(usable, progress, checkpoints, cancellationToken);
 
         var evalMetrics = eval is { Count: > 0 } ? Evaluate(eval) : new Dictionary<string, double>();
         return new PrincipleTrainingResult(history, evalMetrics, train.Count - usable.Count);
@@ -111,7 +58,7 @@ public sealed class PrincipleRewardTrainer
     public long TotalSteps(IReadOnlyList<PrincipleExample> train)
     {
         ArgumentNullException.ThrowIfNull(train);
-        return (long)((train.Count(Fits) + config.BatchSize - 1) / config.BatchSize) * config.Epochs;
+        return config.TotalSteps(train.Count(Fits));
     }
 
     /// <summary><see cref="PrincipleMetrics"/> ("eval_" keys) over the examples that fit max_length, without
@@ -146,23 +93,20 @@ public sealed class PrincipleRewardTrainer
         return metrics.ToDictionary("eval_");
     }
 
-    private (Tensor Loss, Tensor Logits, PrincipleBatch Batch) Forward(IReadOnlyList<PrincipleExample> examples)
+    /// <summary>The batch's weighted binary cross-entropy, and its loss, accuracy and mean p(yes).</summary>
+    private (Tensor Loss, Dictionary<string, double> Metrics) Forward(IReadOnlyList<PrincipleExample> examples)
     {
         var batch = PrincipleBatch.Collate(examples, PadTokenId, model.Device);
         var logits = model.Logits(batch.InputIds, batch.AttentionMask);            // (B)
-        return (PrincipleLoss.BinaryCrossEntropy(logits, batch.Targets, batch.Weights), logits, batch);
-    }
-
-    /// <summary>The step's loss, and its batch's accuracy and mean p(yes), from the forward pass already taken.</summary>
-    private static Dictionary<string, double> StepMetrics(Tensor loss, Tensor logits, PrincipleBatch batch)
-    {
+        var loss = PrincipleLoss.BinaryCrossEntropy(logits, batch.Targets, batch.Weights);
         using var noGrad = no_grad();
-        return new Dictionary<string, double>
+        var metrics = new Dictionary<string, double>
         {
             ["loss"] = loss.item<float>(),
             ["accuracy"] = logits.ge(0).to(ScalarType.Float32).eq(batch.Targets).to(ScalarType.Float32).mean().item<float>(),
             ["mean_p"] = logits.sigmoid().mean().item<float>(),
         };
+        return (loss, metrics);
     }
 
     private bool Fits(PrincipleExample example) => example.InputIds.Count <= config.MaxLength;

@@ -1,5 +1,3 @@
-using PreferenceStudio.Models.Optim;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace PreferenceStudio.Training.Spans;
@@ -10,9 +8,9 @@ public sealed record SpanTrainingResult(IReadOnlyList<TrainingStep> History, IRe
 
 /// <summary>
 /// Trains a <see cref="SpanRewardModel"/> on tagged responses with cross-entropy over response tokens only (prompt and
-/// padding ignored), in the reward trainer's shape: AdamW, linear warmup then cosine decay, gradient clipping, the
-/// examples in a seeded order per epoch, every tensor of a step in that step's dispose scope, resumable checkpoints.
-/// Switches the model to training mode (dropout off unless the config says otherwise) and back to eval mode at the end.
+/// padding ignored), in <see cref="TrainerLoop{TExample}"/>'s frame: AdamW, linear warmup then cosine decay, gradient
+/// clipping, the examples in a seeded order per epoch, every tensor of a step in that step's dispose scope, resumable
+/// checkpoints, training mode (dropout off unless the config says otherwise) during the run only.
 /// </summary>
 public sealed class SpanRewardTrainer
 {
@@ -47,67 +45,20 @@ public sealed class SpanRewardTrainer
         ArgumentNullException.ThrowIfNull(train);
         CheckExamples(train, nameof(train));
         if (eval is not null) CheckExamples(eval, nameof(eval));
-        var usable = train.Where(Fits).ToList();
-        if (usable.Count == 0)
-            throw new ArgumentException($"none of the {train.Count} training examples fits max_length {config.MaxLength}", nameof(train));
-
-        manual_seed((long)config.Seed);
-        var totalSteps = TotalSteps(train);
-        var stepsPerEpoch = (usable.Count + config.BatchSize - 1) / config.BatchSize;
-        var parameters = model.TrainableParameters();
-        using var optimizer = TrainerOptimizer.AdamW(parameters, config.LearningRate, config.WeightDecay);
-        var schedule = new WarmupCosineSchedule(config.LearningRate, (long)Math.Ceiling(config.WarmupRatio * totalSteps), totalSteps)
-            .ToLambdaLR(optimizer);
-        var history = new List<TrainingStep>((int)totalSteps);
-        var step = 0L;
-        if (checkpoints?.ResumeFrom is { } resumeFrom)
+        var usable = TrainerLoop.Usable(train, Fits, config.MaxLength, "examples");
+        var history = new TrainerLoop<SpanExample>(config, model.TrainableParameters())
         {
-            var state = TrainerCheckpoint.Load(resumeFrom, model.LoadWeights, optimizer);
-            if (state.TotalSteps != totalSteps || state.Seed != config.Seed)
-                throw new InvalidOperationException(
-                    $"checkpoint {resumeFrom} is of a run with {state.TotalSteps} steps and seed {state.Seed}; this one has {totalSteps} steps and seed {config.Seed}");
-            step = state.GlobalStep;
-            history.AddRange(state.LogHistory);
-            for (var s = 0; s < step; s++) schedule.step();
-        }
-
-        model.train();
-        if (config.DisableDropout) model.DisableDropout();
-        try
-        {
-            for (var epoch = (int)(step / stepsPerEpoch); epoch < config.Epochs; epoch++)
+            Forward = batch =>
             {
-                var order = TrainerOptimizer.EpochOrder(usable.Count, config.Seed, epoch);
-                for (var batchIndex = (int)(step - (long)epoch * stepsPerEpoch); batchIndex < stepsPerEpoch; batchIndex++)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    var start = batchIndex * config.BatchSize;
-                    var examples = order.Skip(start).Take(config.BatchSize).Select(i => usable[i]).ToList();
-                    var learningRate = optimizer.ParamGroups.First().LearningRate;
-                    using (NewDisposeScope())
-                    {
-                        var (loss, metrics, _) = Forward(examples);
-                        optimizer.zero_grad();
-                        loss.backward();
-                        metrics["grad_norm"] = nn.utils.clip_grad_norm_(parameters, config.MaxGradNorm);
-                        optimizer.step();
-                        schedule.step();
-                        metrics["learning_rate"] = learningRate;
-                        step++;
-                        var report = new TrainingStep(step, totalSteps, epoch + (double)Math.Min(start + config.BatchSize, order.Length) / order.Length, metrics);
-                        history.Add(report);
-                        progress?.Report(report);
-                    }
-                    if (checkpoints is not null && step % checkpoints.SaveSteps == 0 && step < totalSteps)
-                        checkpoints.Save(step, folder => TrainerCheckpoint.Save(folder, model.SavePretrained, optimizer,
-                            new TrainerState(step, totalSteps, config.Seed, history)));
-                }
-            }
-        }
-        finally
-        {
-            model.eval();
-        }
+                var (loss, metrics, _) = Forward(batch.Examples);
+                return (loss, metrics);
+            },
+            Train = () => model.train(),
+            Eval = () => model.eval(),
+            DisableDropout = model.DisableDropout,
+            SaveModel = model.SavePretrained,
+            LoadModel = model.LoadWeights,
+        }.Run(usable, progress, checkpoints, cancellationToken);
 
         var evalMetrics = eval is { Count: > 0 } ? Evaluate(eval.Where(Fits).ToList()) : new Dictionary<string, double>();
         return new SpanTrainingResult(history, evalMetrics, train.Count - usable.Count);
@@ -117,7 +68,7 @@ public sealed class SpanRewardTrainer
     public long TotalSteps(IReadOnlyList<SpanExample> train)
     {
         ArgumentNullException.ThrowIfNull(train);
-        return (long)((train.Count(Fits) + config.BatchSize - 1) / config.BatchSize) * config.Epochs;
+        return config.TotalSteps(train.Count(Fits));
     }
 
     /// <summary>
