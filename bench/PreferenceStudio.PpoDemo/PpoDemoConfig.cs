@@ -35,9 +35,12 @@ internal sealed record PpoDemoConfig
     /// <summary>The scalar reward model, from the base on every preference so far (the loop demo's settings).</summary>
     public RewardConfig Reward { get; init; } = new() { LearningRate = 1e-3, Epochs = 3, BatchSize = 16, WarmupRatio = 0.1 };
 
-    /// <summary>The span reward model, from the base on every span-marked answer so far; error tokens are a few
-    /// percent of an answer, so their classes weigh more.</summary>
-    public SpanRewardConfig Span { get; init; } = new() { LearningRate = 1e-3, Epochs = 3, BatchSize = 16, WarmupRatio = 0.1, ClassWeights = [1, 3, 3] };
+    /// <summary>The span reward model, from the base on every span-marked answer so far.</summary>
+    public SpanRewardConfig Span { get; init; } = new() { LearningRate = 1e-3, Epochs = 3, BatchSize = 16, WarmupRatio = 0.1 };
+
+    /// <summary>Cross-entropy weight of each error class next to "no error"'s 1: error tokens are a few percent of an
+    /// answer, so missing one should cost more.</summary>
+    public double ErrorClassWeight { get; init; } = 3;
 
     /// <summary>Segments end at sentence ends, as Fine-Grained RLHF rewards factuality per sentence.</summary>
     public SegmentRewardConfig Segments { get; init; } = new();

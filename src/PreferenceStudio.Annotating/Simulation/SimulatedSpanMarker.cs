@@ -35,12 +35,16 @@ public sealed class SimulatedSpanMarker
         ArgumentNullException.ThrowIfNull(text);
         var spans = new List<ErrorSpan>();
         var names = Taxonomy.CategoryNames;
+        string? previous = null;
         foreach (var (start, end) in ErrorTaxonomy.Words(text))
         {
+            var word = text[start..end];
             // One draw per word whatever it is, so the noise of one word does not shift which draw the next one gets.
             var draw = random.NextDouble();
             var pick = random.Next(names.Count);
-            if (Taxonomy.CategoryOf(text[start..end]) is { } category)
+            var category = Taxonomy.CategoryOf(word, previous);
+            previous = word;
+            if (category is not null)
             {
                 if (draw >= MissRate) spans.Add(new ErrorSpan(start, end, category));
             }
