@@ -22,7 +22,7 @@ internal sealed record ErrorStats(int Answers, IReadOnlyDictionary<string, int> 
     public string Show(string category) => $"{Rate(category):P1} ({AnswersWith[category]}/{Answers})";
 }
 
-/// <summary>One arm's round: its held-out error counts, its reward model's held-out quality, the KL to the round's
-/// start, and its stages' speeds (tokens/s; 0 where the arm has no such stage).</summary>
+/// <summary>One arm's round: its held-out error counts, its reward model's held-out quality, the KL to the base
+/// (the PPO reference), and its stages' speeds (tokens/s; 0 where the arm has no such stage).</summary>
 internal sealed record ArmRound(string Arm, int Round, ErrorStats Errors, string RewardQuality, double Kl,
     double RolloutTokensPerSecond, double TrainingTokensPerSecond);

@@ -24,7 +24,8 @@ internal sealed record PpoDemoConfig
     /// <summary>Three sentences of the error demo policy are about 25 tokens; the rest is room to ramble.</summary>
     public int MaxNewTokens { get; init; } = 40;
 
-    /// <summary>Both PPO arms alike. Scores scaled and centred by their running moments (PPO-max), so that β means
+    /// <summary>Both PPO arms alike, against the base as the reference of every round (with each round's start as
+    /// the reference, the span arm's answers shrank to "." by round three: every token costs a little error mass). Scores scaled and centred by their running moments (PPO-max), so that β means
     /// the same against the scalar model's arbitrary scale and the span model's error mass.</summary>
     public PpoConfig Ppo { get; init; } = new()
     {
@@ -42,7 +43,8 @@ internal sealed record PpoDemoConfig
     /// answer, so missing one should cost more.</summary>
     public double ErrorClassWeight { get; init; } = 3;
 
-    /// <summary>Segments end at sentence ends, as Fine-Grained RLHF rewards factuality per sentence.</summary>
+    /// <summary>Segments end at sentence ends, as Fine-Grained RLHF rewards factuality per sentence; no segment bonus
+    /// (see SegmentRewardConfig.SegmentBonus: 0.2 paid for stray extra sentences).</summary>
     public SegmentRewardConfig Segments { get; init; } = new();
 
     /// <summary>Online DPO on each round's pairs (the loop demo's settings).</summary>

@@ -53,6 +53,7 @@ internal sealed class PpoDemoRunner(PpoDemoConfig config, string workFolder, int
         Base = ErrorStats.Of(taxonomy, Texts(baseEval));
         log.WriteLine($"base: {Base.MeanWords:F1} words an answer; e.g. \"{baseEval[0].Responses[0].Text}\"");
         var heldOutPairs = baseEval.SelectMany(p => Enumerable.Range(0, p.Responses.Count / 2).Select(j => Label(p, 2 * j))).ToList();
+        var heldOutBayes = judge.BayesAccuracy(baseEval.SelectMany(p => Enumerable.Range(0, p.Responses.Count / 2).Select(j => (p.Responses[2 * j].Text, p.Responses[2 * j + 1].Text))));
         var heldOutSpans = baseEval.SelectMany(p => p.Responses.Select(r => Marked(spanBuilder, p, r))).ToList();
 
         var current = Arms.ToDictionary(a => a, _ => baseFolder);
@@ -74,11 +75,11 @@ internal sealed class PpoDemoRunner(PpoDemoConfig config, string workFolder, int
             {
                 var atEnd = PpoRewards.AtEnd(samples =>
                     RewardScoring.Score(rewardModel, samples.Select(s => s.Prompt.Concat(s.Response).ToArray()).ToList(), 64, int.MaxValue).Select(x => (double)x).ToList());
-                scalarRun = PpoRound.Run(current[Scalar], Next(Scalar, round), training, _ => atEnd, config.Ppo with { Seed = ppoSeed }, config.RolloutBatches);
+                scalarRun = PpoRound.Run(current[Scalar], Next(Scalar, round), training, _ => atEnd, config.Ppo with { Seed = ppoSeed }, config.RolloutBatches, referenceFolder: baseFolder);
             }
             current[Scalar] = Next(Scalar, round);
             reports.Add(Report(Scalar, round, current[Scalar], tokenizer, heldOut,
-                $"accuracy {rewardResult.Eval["eval_rewards/accuracies"]:P1} on {preferences.Count} preferences", scalarRun));
+                $"accuracy {rewardResult.Eval["eval_rewards/accuracies"]:P1} (Bayes {heldOutBayes:P1}) on {preferences.Count} preferences", scalarRun));
 
             // (b) the fine-grained rewards: the same number of answers annotated, span marks instead of a preference
             sampled = Sample(current[Spans], tokenizer, prompts, 2, seed * 100 + 20 + round);
@@ -91,7 +92,7 @@ internal sealed class PpoDemoRunner(PpoDemoConfig config, string workFolder, int
                 var eval = new SpanRewardTrainer(spanModel, config.Span with { ClassWeights = [1, .. taxonomy.CategoryNames.Select(_ => config.ErrorClassWeight)] }).Train(marked, heldOutSpans).Eval;
                 spanQuality = $"F1 {string.Join(" / ", taxonomy.CategoryNames.Select(c => eval.GetValueOrDefault($"eval_{c}/f1", double.NaN).ToString("F2")))} on {marked.Count} marked answers";
                 var dense = SpanRewards.For(spanModel, config.Segments, tokenizer);
-                spanRun = PpoRound.Run(current[Spans], Next(Spans, round), training, _ => dense, config.Ppo with { Seed = ppoSeed }, config.RolloutBatches);
+                spanRun = PpoRound.Run(current[Spans], Next(Spans, round), training, _ => dense, config.Ppo with { Seed = ppoSeed }, config.RolloutBatches, referenceFolder: baseFolder);
             }
             current[Spans] = Next(Spans, round);
             reports.Add(Report(Spans, round, current[Spans], tokenizer, heldOut, spanQuality, spanRun));
@@ -116,7 +117,7 @@ internal sealed class PpoDemoRunner(PpoDemoConfig config, string workFolder, int
         var stats = ErrorStats.Of(taxonomy, answers);
         var kl = run?.Last("objective/kl") ?? double.NaN;
         log.WriteLine($"round {round}, {arm}: {quality}; " + string.Join(", ", taxonomy.CategoryNames.Select(c => $"{c} {stats.Show(c)}")) +
-            $", {stats.MeanWords:F1} words" + (run is null ? "" : $", KL {kl:F2}, scores {run.Last("objective/scores"):F2}") + $"; e.g. \"{answers[0]}\"");
+            $", {stats.MeanWords:F1} words" + (run is null ? "" : $", KL to the base {kl:F2}, scores {run.Last("objective/scores"):F2}") + $"; e.g. \"{answers[0]}\"");
         return new ArmRound(arm, round, stats, quality, kl, run?.RolloutTokensPerSecond ?? 0, run?.TrainingTokensPerSecond ?? 0);
     }
 

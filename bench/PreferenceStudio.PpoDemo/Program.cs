@@ -41,7 +41,7 @@ var results = runner.Run(rounds).SelectMany(r => r).ToList();
 Console.WriteLine();
 Console.WriteLine($"Share of held-out answers with at least one error of each category ({config.EvalSamplesPerPrompt} answers to each of 16 held-out prompts):");
 Console.WriteLine();
-Console.WriteLine($"| round | arm | {string.Join(" | ", categories)} | words/answer | reward model, held-out | KL to round start |");
+Console.WriteLine($"| round | arm | {string.Join(" | ", categories)} | words/answer | reward model, held-out | KL to the base |");
 Console.WriteLine($"| ---: | --- | {string.Join(" | ", categories.Select(_ => "---:"))} | ---: | --- | ---: |");
 Console.WriteLine($"| 0 | base | {string.Join(" | ", categories.Select(runner.Base!.Show))} | {runner.Base.MeanWords:F1} | | |");
 foreach (var r in results)

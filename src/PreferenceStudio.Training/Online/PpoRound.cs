@@ -8,7 +8,7 @@ namespace PreferenceStudio.Training.Online;
 /// <summary>
 /// The PPO stage of a round, on checkpoint folders: the policy in a folder (with its value head when a previous PPO
 /// round wrote one, else a fresh head) is trained by PPO for a number of rollout batches on a set of prompts against
-/// itself loaded a second time and frozen as the reference, and written with its value head and tokenizer files to
+/// a frozen reference (itself loaded a second time, or a given folder such as the base), and written with its value head and tokenizer files to
 /// the next folder. Each stage is timed: rollout, scoring, and training (see <see cref="PpoRoundResult"/>).
 /// </summary>
 public static class PpoRound
@@ -18,9 +18,12 @@ public static class PpoRound
     /// (the config's total_episodes is replaced by their product) on <paramref name="prompts"/>, each one user turn in
     /// ChatML, as <see cref="PolicySampler"/> formats them. The stop token is the tokenizer's end of turn unless the
     /// config names one. <paramref name="reward"/> gets the policy folder's tokenizer, for rewards that read text.
+    /// <paramref name="referenceFolder"/>: π_ref of the KL penalty; null: the policy the round starts from. Over many
+    /// rounds that lets the policy drift a round's KL budget each round; the base (or the SFT model) as the reference
+    /// of every round bounds the drift in all, as TRL's and OpenRLHF's iterative PPO keep the initial model.
     /// </summary>
     public static PpoRoundResult Run(string policyFolder, string outputFolder, IReadOnlyList<string> prompts,
-        Func<BpeTokenizer, PpoRewardFunction> reward, PpoConfig config, int rolloutBatches,
+        Func<BpeTokenizer, PpoRewardFunction> reward, PpoConfig config, int rolloutBatches, string? referenceFolder = null,
         IProgress<TrainingStep>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(policyFolder);
@@ -42,7 +45,7 @@ public static class PpoRound
         using var model = File.Exists(Path.Combine(policyFolder, PolicyWithValueHead.ValueHeadFile))
             ? PolicyWithValueHead.FromPretrained(policyFolder)
             : new PolicyWithValueHead(CausalLM.FromPretrained(policyFolder));
-        using var reference = CausalLM.FromPretrained(policyFolder);
+        using var reference = CausalLM.FromPretrained(referenceFolder ?? policyFolder);
         var trainer = new PpoTrainer(model, reference, clock.Reward, config);
         clock.Start();
         var result = trainer.Train(encoded, clock, cancellationToken);
