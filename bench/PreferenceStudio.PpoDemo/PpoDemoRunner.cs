@@ -90,7 +90,8 @@ internal sealed class PpoDemoRunner(PpoDemoConfig config, string workFolder, int
             using (var spanModel = new SpanRewardModel(CausalLM.FromPretrained(baseFolder), taxonomy.CategoryNames))
             {
                 var eval = new SpanRewardTrainer(spanModel, config.Span with { ClassWeights = [1, .. taxonomy.CategoryNames.Select(_ => config.ErrorClassWeight)] }).Train(marked, heldOutSpans).Eval;
-                spanQuality = $"F1 {string.Join(" / ", taxonomy.CategoryNames.Select(c => eval.GetValueOrDefault($"eval_{c}/f1", double.NaN).ToString("F2")))} on {marked.Count} marked answers";
+                // F1 of a category the held-out answers never hold (the base does not stutter) says nothing: "–".
+                spanQuality = $"F1 {string.Join(" / ", taxonomy.CategoryNames.Select((c, i) => heldOutSpans.Any(e => e.Tags.Contains(i + 1)) ? eval[$"eval_{c}/f1"].ToString("F2") : "–"))} on {marked.Count} marked answers";
                 var dense = SpanRewards.For(spanModel, config.Segments, tokenizer);
                 spanRun = PpoRound.Run(current[Spans], Next(Spans, round), training, _ => dense, config.Ppo with { Seed = ppoSeed }, config.RolloutBatches, referenceFolder: baseFolder);
             }
