@@ -34,7 +34,7 @@ public static class DemoErrors
     /// <summary>Share of error words the span marker misses.</summary>
     public const double MissRate = 0.1;
 
-    /// <summary>Share of correct words the span marker marks anyway: about one in a few dozen answers of 15 words.</summary>
+    /// <summary>Share of correct words the span marker marks anyway: one false mark in about thirteen answers of 15 words.</summary>
     public const double FalseMarkRate = 0.005;
 
     /// <summary>Share of principle verdicts flipped.</summary>
