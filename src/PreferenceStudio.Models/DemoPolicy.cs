@@ -26,14 +26,14 @@ public static class DemoPolicy
     /// such as "The cat opens finds good code."). 600 steps took 34 s on one thread here (load average 8).</summary>
     public const int DefaultTrainSteps = 600;
 
-    private static readonly string[] Subjects =
+    internal static readonly string[] Subjects =
     [
         "the cat", "a dog", "my friend", "the model", "our team", "the robot", "the teacher", "a bird",
         "the child", "the farmer", "a student", "the doctor", "my sister", "the pilot", "a baker", "the king",
     ];
-    private static readonly string[] Verbs = ["likes", "reads", "writes", "sees", "helps", "finds", "opens", "wants"];
-    private static readonly string[] Objects = ["the book", "a question", "good code", "the answer", "the sky", "a song", "the garden", "some bread", "the door", "a letter"];
-    private static readonly string[] Questions = ["Tell me about {0}.", "What does {0} do?", "Describe {0}.", "Say something about {0}."];
+    internal static readonly string[] Verbs = ["likes", "reads", "writes", "sees", "helps", "finds", "opens", "wants"];
+    internal static readonly string[] Objects = ["the book", "a question", "good code", "the answer", "the sky", "a song", "the garden", "some bread", "the door", "a letter"];
+    internal static readonly string[] Questions = ["Tell me about {0}.", "What does {0} do?", "Describe {0}.", "Say something about {0}."];
 
     /// <summary>Every prompt of the corpus (16 subjects × 4 questions), in a fixed order: the round runner draws its
     /// training and held-out prompts from these.</summary>
@@ -82,7 +82,7 @@ public static class DemoPolicy
 
     /// <summary>Next-token loss on the responses only (the prompts are given, not learned), whole conversations per
     /// row, right-padded: padding comes after every real token, so causal attention never sees it.</summary>
-    private static void Train(CausalLM model, List<(long[] Prompt, long[] Response)> examples, int steps, Random random)
+    internal static void Train(CausalLM model, List<(long[] Prompt, long[] Response)> examples, int steps, Random random)
     {
         const int batch = 16;
         const double learningRate = 3e-3;

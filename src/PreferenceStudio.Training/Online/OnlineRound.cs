@@ -10,7 +10,7 @@ namespace PreferenceStudio.Training.Online;
 public static class OnlineRound
 {
     /// <summary>Files of a chat checkpoint that training does not change, copied beside the new weights.</summary>
-    private static readonly string[] TokenizerFiles = ["tokenizer.json", "tokenizer_config.json", "generation_config.json"];
+    internal static readonly string[] TokenizerFiles = ["tokenizer.json", "tokenizer_config.json", "generation_config.json"];
 
     /// <summary>A fresh reward model on the base checkpoint, trained on <paramref name="labels"/> and evaluated on
     /// <paramref name="heldOut"/>; the caller disposes it.</summary>

@@ -62,8 +62,8 @@ public static class SpanRewards
     }
 
     /// <summary>
-    /// A <see cref="PpoRewardFunction"/> giving, at each segment's last token, minus the weighted error mass the span
-    /// model predicts over the segment (<see cref="SpanSegments.Rewards"/>), 0 elsewhere. The tokenizer gives tokens'
+    /// A <see cref="PpoRewardFunction"/> giving, at each segment's last token, the segment bonus minus the weighted
+    /// error mass the span model predicts over the segment (<see cref="SpanSegments.Rewards"/>), 0 elsewhere. The tokenizer gives tokens'
     /// text for sentence ends.
     /// </summary>
     public static PpoRewardFunction For(SpanRewardModel model, SegmentRewardConfig config, BpeTokenizer tokenizer, int batchSize = 8)
@@ -76,7 +76,12 @@ public static class SpanRewards
         {
             var mass = ErrorMass(model, samples, batchSize);
             return samples.Select((s, i) =>
-                SpanSegments.Rewards(mass[i], SpanSegments.Ends(s.Response, config.SegmentLength, id => tokenizer.Decode([id])), weights)).ToArray();
+            {
+                var ends = SpanSegments.Ends(s.Response, config.SegmentLength, id => tokenizer.Decode([id]));
+                var rewards = SpanSegments.Rewards(mass[i], ends, weights);
+                foreach (var end in ends) rewards[end] += (float)config.SegmentBonus;
+                return rewards;
+            }).ToArray();
         };
     }
 }

@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using PreferenceStudio.Annotating.Simulation;
+using PreferenceStudio.Models;
+using PreferenceStudio.Models.Tokenization;
+using PreferenceStudio.Training;
+using PreferenceStudio.Training.Online;
+using PreferenceStudio.Training.Ppo;
+using PreferenceStudio.Training.Spans;
+
+namespace PreferenceStudio.PpoDemo;
+
+/// <summary>
+/// Fine-Grained RLHF's comparison at the demo's scale, on checkpoint folders and without a database. Three arms start
+/// from the error demo policy; per round each samples two answers to each of the round's prompts from its own policy
+/// and the simulated annotator (DemoErrors) labels them: the scalar arm gets which of the two has fewer errors (noisy),
+/// refreshes a scalar reward model on every preference so far and runs PPO with it at each response's end; the span
+/// arm gets the error spans marked on both answers (noisy), refreshes a span reward model on every marked answer so far
+/// and runs PPO with its dense rewards at sentence ends; online DPO trains on its own round's preferences. Then every
+/// arm's error rates are counted on held-out prompts.
+/// </summary>
+internal sealed class PpoDemoRunner(PpoDemoConfig config, string workFolder, int seed, TextWriter log)
+{
+    public const string Scalar = "PPO, scalar RM";
+    public const string Spans = "PPO, span RM";
+    public const string Dpo = "online DPO";
+    public static readonly string[] Arms = [Scalar, Spans, Dpo];
+
+    private readonly BradleyTerryJudge judge = DemoErrors.Judge(seed);
+    private readonly SimulatedSpanMarker marker = DemoErrors.SpanMarker(seed + 1);
+    private readonly ErrorTaxonomy taxonomy = DemoErrors.Taxonomy;
+
+    public ErrorStats? Base { get; private set; }
+
+    public IEnumerable<IReadOnlyList<ArmRound>> Run(int rounds)
+    {
+        var baseFolder = Path.Combine(workFolder, "base");
+        if (File.Exists(Path.Combine(baseFolder, "model.safetensors")))
+            log.WriteLine($"base policy reused from {baseFolder}");
+        else
+        {
+            var clock = Stopwatch.StartNew();
+            ErrorDemoPolicy.Create(baseFolder, DemoErrors.MadeUpFactWords, DemoErrors.FillerWords, seed: (ulong)seed);
+            log.WriteLine($"base policy pretrained in {clock.Elapsed.TotalSeconds:F0} s");
+        }
+        var tokenizer = BpeTokenizer.FromFile(Path.Combine(baseFolder, "tokenizer.json"));
+        var end = tokenizer.TokenToId(ChatML.End)!.Value;
+        var spanBuilder = new SpanExampleBuilder(tokenizer, taxonomy.CategoryNames, end);
+        var heldOut = ErrorDemoPolicy.Prompts.Where((_, i) => i % 4 == 3).ToList();
+        var training = ErrorDemoPolicy.Prompts.Where((_, i) => i % 4 != 3).ToList();
+
+        // Held out for the reward models' quality: the base's answers to held-out prompts, labelled once.
+        var baseEval = Sample(baseFolder, tokenizer, heldOut, config.EvalSamplesPerPrompt, 1000);
+        Base = ErrorStats.Of(taxonomy, Texts(baseEval));
+        log.WriteLine($"base: {Base.MeanWords:F1} words an answer; e.g. \"{baseEval[0].Responses[0].Text}\"");
+        var heldOutPairs = baseEval.SelectMany(p => Enumerable.Range(0, p.Responses.Count / 2).Select(j => Label(p, 2 * j))).ToList();
+        var heldOutBayes = judge.BayesAccuracy(baseEval.SelectMany(p => Enumerable.Range(0, p.Responses.Count / 2).Select(j => (p.Responses[2 * j].Text, p.Responses[2 * j + 1].Text))));
+        var heldOutSpans = baseEval.SelectMany(p => p.Responses.Select(r => Marked(spanBuilder, p, r))).ToList();
+
+        var current = Arms.ToDictionary(a => a, _ => baseFolder);
+        var preferences = new List<PreferencePair>();
+        var marked = new List<SpanExample>();
+        for (var round = 1; round <= rounds; round++)
+        {
+            var clock = Stopwatch.StartNew();
+            var prompts = Enumerable.Range(0, config.PromptsPerRound).Select(i => training[((round - 1) * config.PromptsPerRound + i) % training.Count]).ToList();
+            var reports = new List<ArmRound>();
+            var ppoSeed = (ulong)(seed * 100 + round);
+
+            // (a) the sparse scalar reward
+            var sampled = Sample(current[Scalar], tokenizer, prompts, 2, seed * 100 + 10 + round);
+            preferences.AddRange(sampled.Select(p => Label(p, 0)));
+            var (rewardModel, rewardResult) = OnlineRound.TrainRewardModel(baseFolder, preferences, heldOutPairs, config.Reward);
+            PpoRoundResult scalarRun;
+            using (rewardModel)
+            {
+                var atEnd = PpoRewards.AtEnd(samples =>
+                    RewardScoring.Score(rewardModel, samples.Select(s => s.Prompt.Concat(s.Response).ToArray()).ToList(), 64, int.MaxValue).Select(x => (double)x).ToList());
+                scalarRun = PpoRound.Run(current[Scalar], Next(Scalar, round), training, _ => atEnd, config.Ppo with { Seed = ppoSeed }, config.RolloutBatches, referenceFolder: baseFolder);
+            }
+            current[Scalar] = Next(Scalar, round);
+            reports.Add(Report(Scalar, round, current[Scalar], tokenizer, heldOut,
+                $"accuracy {rewardResult.Eval["eval_rewards/accuracies"]:P1} (Bayes {heldOutBayes:P1}) on {preferences.Count} preferences", scalarRun));
+
+            // (b) the fine-grained rewards: the same number of answers annotated, span marks instead of a preference
+            sampled = Sample(current[Spans], tokenizer, prompts, 2, seed * 100 + 20 + round);
+            marked.AddRange(sampled.SelectMany(p => p.Responses.Select(r => Marked(spanBuilder, p, r))));
+            TorchSharp.torch.manual_seed((long)config.Span.Seed);
+            PpoRoundResult spanRun;
+            string spanQuality;
+            using (var spanModel = new SpanRewardModel(CausalLM.FromPretrained(baseFolder), taxonomy.CategoryNames))
+            {
+                var eval = new SpanRewardTrainer(spanModel, config.Span with { ClassWeights = [1, .. taxonomy.CategoryNames.Select(_ => config.ErrorClassWeight)] }).Train(marked, heldOutSpans).Eval;
+                // F1 of a category the held-out answers never hold (the base does not stutter) says nothing: "–".
+                spanQuality = $"F1 {string.Join(" / ", taxonomy.CategoryNames.Select((c, i) => heldOutSpans.Any(e => e.Tags.Contains(i + 1)) ? eval[$"eval_{c}/f1"].ToString("F2") : "–"))} on {marked.Count} marked answers";
+                var dense = SpanRewards.For(spanModel, config.Segments, tokenizer);
+                spanRun = PpoRound.Run(current[Spans], Next(Spans, round), training, _ => dense, config.Ppo with { Seed = ppoSeed }, config.RolloutBatches, referenceFolder: baseFolder);
+            }
+            current[Spans] = Next(Spans, round);
+            reports.Add(Report(Spans, round, current[Spans], tokenizer, heldOut, spanQuality, spanRun));
+
+            // online DPO on its own answers' preferences, as many as the scalar arm's this round
+            sampled = Sample(current[Dpo], tokenizer, prompts, 2, seed * 100 + 30 + round);
+            var pairs = sampled.Select(p => DpoExample.From(Label(p, 0))).ToList();
+            var dpoClock = Stopwatch.StartNew();
+            OnlineRound.TrainPolicy(current[Dpo], Next(Dpo, round), pairs, config.Dpo);
+            var dpoTokens = (double)config.Dpo.Epochs * pairs.Sum(p => 2 * p.Prompt.Count + p.Chosen.Count + p.Rejected.Count);
+            var dpoSpeed = dpoTokens / dpoClock.Elapsed.TotalSeconds;
+            current[Dpo] = Next(Dpo, round);
+            reports.Add(Report(Dpo, round, current[Dpo], tokenizer, heldOut, $"{pairs.Count} preferences this round", null) with { TrainingTokensPerSecond = dpoSpeed });
+            log.WriteLine($"round {round} done in {clock.Elapsed.TotalSeconds:F0} s");
+            yield return reports;
+        }
+    }
+
+    private ArmRound Report(string arm, int round, string folder, BpeTokenizer tokenizer, IReadOnlyList<string> heldOut, string quality, PpoRoundResult? run)
+    {
+        var answers = Texts(Sample(folder, tokenizer, heldOut, config.EvalSamplesPerPrompt, 2000 + round));
+        var stats = ErrorStats.Of(taxonomy, answers);
+        var kl = run?.Last("objective/kl") ?? double.NaN;
+        log.WriteLine($"round {round}, {arm}: {quality}; " + string.Join(", ", taxonomy.CategoryNames.Select(c => $"{c} {stats.Show(c)}")) +
+            $", {stats.MeanWords:F1} words" + (run is null ? "" : $", KL to the base {kl:F2}, scores {run.Last("objective/scores"):F2}") + $"; e.g. \"{answers[0]}\"");
+        return new ArmRound(arm, round, stats, quality, kl, run?.RolloutTokensPerSecond ?? 0, run?.TrainingTokensPerSecond ?? 0);
+    }
+
+    private string Next(string arm, int round) => Path.Combine(workFolder, $"{arm switch { Scalar => "scalar", Spans => "spans", _ => "dpo" }}-{round}");
+
+    /// <summary>The annotator's noisy choice between answers j and j + 1 of a prompt.</summary>
+    private PreferencePair Label(SampledPrompt p, int j) =>
+        judge.Prefers(p.Responses[j].Text, p.Responses[j + 1].Text) ? p.Pair(j, j + 1) : p.Pair(j + 1, j);
+
+    /// <summary>An answer with the annotator's noisy span marks, as the span model trains on it (the chat-formatted
+    /// prompt, as PPO's samples carry it).</summary>
+    private SpanExample Marked(SpanExampleBuilder builder, SampledPrompt p, PolicySample r) =>
+        builder.Build(p.Prompt, DemoPolicy.ChatPrompt(p.Prompt), r.Text,
+            marker.Mark(r.Text).Select(s => new TextSpan(s.Start, s.End, s.Category)).ToList());
+
+    private IReadOnlyList<SampledPrompt> Sample(string folder, BpeTokenizer tokenizer, IReadOnlyList<string> prompts, int k, int sampleSeed)
+    {
+        using var policy = CausalLM.FromPretrained(folder);
+        return new PolicySampler(policy, tokenizer).Sample(prompts, k, config.Temperature, config.MaxNewTokens, (ulong)sampleSeed);
+    }
+
+    private static List<string> Texts(IEnumerable<SampledPrompt> sampled) => sampled.SelectMany(p => p.Responses.Select(r => r.Text)).ToList();
+}
