@@ -9,15 +9,22 @@ internal static class SeedCommand
 {
     public const string Slug = "scale";
 
-    public static async Task RunAsync(string name, string connection, ScaleSeedSize size)
+    /// <summary>Seeds a project named <paramref name="slug"/>, making and migrating the database first if it is new.</summary>
+    public static async Task RunAsync(string name, string connection, ScaleSeedSize size, string slug)
     {
         await using (var admin = await AdminAsync())
-        await using (var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", admin))
-            await create.ExecuteNonQueryAsync();
+        {
+            await using var exists = new NpgsqlCommand("SELECT count(*) FROM pg_database WHERE datname = $1", admin) { Parameters = { new() { Value = name } } };
+            if ((long)(await exists.ExecuteScalarAsync())! == 0)
+            {
+                await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", admin);
+                await create.ExecuteNonQueryAsync();
+            }
+        }
         await using (var db = TestDatabase.CreateContext(connection))
             await db.Database.MigrateAsync();
-        Console.WriteLine($"Seeding {name}: {size.Tasks:N0} tasks, {size.Labels:N0} labels, {size.Annotators} annotators, overlap {size.Overlap}");
-        var result = await ScaleSeeder.SeedAsync(connection, size, Slug, line => Console.WriteLine("  " + line));
+        Console.WriteLine($"Seeding project '{slug}' in {name}: {size.Tasks:N0} tasks, {size.Labels:N0} labels, {size.Annotators} annotators, overlap {size.Overlap}");
+        var result = await ScaleSeeder.SeedAsync(connection, size, slug, line => Console.WriteLine("  " + line));
         Console.WriteLine($"Seeded project {result.ProjectId}: {result.Rows:N0} rows in {result.Elapsed.TotalSeconds:0.0} s, {result.RowsPerSecond:N0} rows/s (COPY, indexes and ANALYZE included)");
     }
 
