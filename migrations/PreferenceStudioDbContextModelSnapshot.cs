@@ -882,8 +882,8 @@ namespace PreferenceStudio.Data.Migrations
                     b.HasIndex("ProjectId", "State")
                         .HasDatabaseName("ix_annotation_tasks_project_id_state");
 
-                    b.HasIndex("ProjectId", "Priority", "Id")
-                        .IsDescending(false, true, false)
+                    b.HasIndex("ProjectId", "IsGold", "Priority", "Id")
+                        .IsDescending(false, false, true, false)
                         .HasDatabaseName("ix_annotation_tasks_next_open")
                         .HasFilter("state = 0");
 

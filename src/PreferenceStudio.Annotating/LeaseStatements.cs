@@ -21,7 +21,7 @@ internal static class LeaseStatements
 
     // Leases whose holder walked away go back to the pool before we look for a free slot. Counted, so that every
     // statement of the batch answers with exactly one result set.
-    private static readonly string ExpireLeases = $"""
+    internal static readonly string ExpireLeases = $"""
         WITH expired AS (
             UPDATE assignments AS a SET state = {Expired}, closed_at = $2
             FROM annotation_tasks AS t
@@ -30,7 +30,7 @@ internal static class LeaseStatements
         SELECT count(*) FROM expired
         """;
 
-    private static readonly string CurrentLease = $"""
+    internal static readonly string CurrentLease = $"""
         SELECT a.id, a.task_id, t.kind, a.slot, a.expires_at
         FROM assignments AS a JOIN annotation_tasks AS t ON t.id = a.task_id
         WHERE a.annotator_id = $1 AND a.state = {Active} AND a.expires_at > $2 AND t.project_id = $3 AND t.state = {Open}
@@ -41,7 +41,7 @@ internal static class LeaseStatements
     // The best open task this annotator has not had and that has a slot free, row-locked. Rows other requests hold
     // are skipped (or, with wait, waited for). The free-slot count uses this statement's snapshot; TakeSlot counts
     // again once the lock is held.
-    private static string Candidate(bool wait, bool unlessLeased = false) => $"""
+    internal static string Candidate(bool wait, bool unlessLeased = false) => $"""
         SELECT t.id, t.kind FROM annotation_tasks AS t
         WHERE {(unlessLeased ? NoCurrentLease + " AND" : "")} t.project_id = $1 AND t.state = {Open} AND t.is_gold = $2 AND t.id <> ALL($3)
           AND NOT EXISTS (SELECT 1 FROM assignments AS a WHERE a.task_id = t.id AND a.annotator_id = $4)
@@ -60,7 +60,7 @@ internal static class LeaseStatements
     // Under the task's row lock, in a fresh snapshot that sees every lease committed before it: the lowest free slot,
     // one whose lease ran out given last (its holder may still submit late, and is stored while the slot is free).
     // No row when the task filled up or closed meanwhile.
-    private static readonly string TakeSlot = $"""
+    internal static readonly string TakeSlot = $"""
         INSERT INTO assignments (task_id, annotator_id, slot, state, leased_at, expires_at)
         SELECT t.id, $2, s.slot, {Active}, $3, $4
         FROM annotation_tasks AS t

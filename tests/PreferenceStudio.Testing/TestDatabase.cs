@@ -57,10 +57,13 @@ public sealed class TestDatabase : IAsyncDisposable
         public PreferenceStudioDbContext CreateDbContext() => database.CreateContext();
     }
 
-    public PreferenceStudioDbContext CreateContext()
+    public PreferenceStudioDbContext CreateContext() => CreateContext(ConnectionString);
+
+    /// <summary>A context on any database, configured as the app's are (for benches that keep their database).</summary>
+    public static PreferenceStudioDbContext CreateContext(string connectionString)
     {
         var options = new DbContextOptionsBuilder<PreferenceStudioDbContext>();
-        options.UsePreferenceStudioDatabase(ConnectionString);
+        options.UsePreferenceStudioDatabase(connectionString);
         return new PreferenceStudioDbContext(options.Options);
     }
 

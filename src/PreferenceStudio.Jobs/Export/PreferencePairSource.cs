@@ -15,8 +15,8 @@ namespace PreferenceStudio.Jobs.Export;
 /// (<see cref="PrincipleMajority"/>), and every response judged yes is chosen over every response judged no; like a
 /// ranking, the y·n pairs of one (prompt, principle) weigh 1/(y·n) each.</item>
 /// </list>
-/// Pairs stream out in label id order a batch at a time; principle verdicts are grouped by prompt first, so those
-/// are held in memory as ids only. <see cref="Counts"/> is complete when the stream ends.
+/// Pairs stream out in label id order: pairwise ones row by row from a single query (<see cref="PairwiseRows"/>),
+/// ranking ones a batch at a time; principle verdicts are grouped by prompt first, so those are held in memory as ids only. <see cref="Counts"/> is complete when the stream ends.
 /// </summary>
 public sealed class PreferencePairSource(PreferenceStudioDbContext db)
 {
@@ -24,14 +24,10 @@ public sealed class PreferencePairSource(PreferenceStudioDbContext db)
 
     public async IAsyncEnumerable<LabelledPair> ReadAsync(int projectId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        // Pairwise labels, the bulk of most projects, stream in one query with their texts joined in.
+        await foreach (var pair in PairwiseRows.ReadAsync(db, projectId, Counts, cancellationToken))
+            yield return pair;
         var context = new ExportContext(db);
-        await foreach (var batch in CurrentLabels.BatchesAsync<PairwiseAnnotation>(db, projectId, cancellationToken))
-        {
-            await context.LoadAsync(batch.Select(x => x.PromptId), batch.SelectMany(x => new[] { x.Label.ResponseAId, x.Label.ResponseBId }), cancellationToken);
-            foreach (var (label, promptId) in batch)
-                if (FromPairwise(label) is var (chosen, rejected))
-                    yield return Pair(context, PairSourceKind.Pairwise, promptId, chosen, rejected, label.Strength, 1, label);
-        }
         await foreach (var batch in CurrentLabels.BatchesAsync<RankingAnnotation>(db, projectId, cancellationToken))
         {
             await context.LoadAsync(batch.Select(x => x.PromptId), batch.SelectMany(x => x.Label.Entries.Select(e => e.ResponseId)), cancellationToken);
@@ -41,23 +37,6 @@ public sealed class PreferencePairSource(PreferenceStudioDbContext db)
         }
         await foreach (var pair in PrincipleSource.ReadAsync(db, projectId, context, Counts, cancellationToken))
             yield return pair;
-    }
-
-    private (int Chosen, int Rejected)? FromPairwise(PairwiseAnnotation label)
-    {
-        Counts.Read(PairSourceKind.Pairwise, label.CreatedAt);
-        if (label.BothBad)
-        {
-            Counts.LeaveOut(LeftOutReason.PairwiseBothBad);
-            return null;
-        }
-        if (label.ChosenRejected is not { } pair)
-        {
-            Counts.LeaveOut(LeftOutReason.PairwiseTie);
-            return null;
-        }
-        Counts.Keep(PairSourceKind.Pairwise);
-        return pair;
     }
 
     private IEnumerable<LabelledPair> FromRanking(ExportContext context, RankingAnnotation label, int promptId)
