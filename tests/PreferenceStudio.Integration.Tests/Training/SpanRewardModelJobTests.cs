@@ -22,27 +22,29 @@ public class SpanRewardModelJobTests : TrainingJobTest
     };
 
     /// <summary>
-    /// Eight span tasks labelled by one annotator: the first word of a response marked factual-error on even tasks,
-    /// irrelevant on every third, and the rest submitted with no error. Returns how many labels were written.
+    /// The demo project's four span tasks labelled by its two annotators (eight labels, one response each): the first
+    /// word of a response marked factual-error on even labels, irrelevant on every third, the rest submitted with no
+    /// error. Returns how many labels were written.
     /// </summary>
-    private async Task<int> LabelAsync(int tasks = 8)
+    private async Task<int> LabelAsync(int count = 8)
     {
-        var annotator = await AnnotatorAsync();
-        var labelled = await TasksAsync(TaskKind.Span, tasks);
+        var annotators = new[] { await AnnotatorAsync(), await AnnotatorAsync("annotator2@demo.local") };
+        var tasks = await TasksAsync(TaskKind.Span, 4);
         await using var db = Database.CreateContext();
         var labels = await db.SpanLabels.Where(l => l.ProjectId == ProjectId).ToDictionaryAsync(l => l.Key, l => l.Id);
-        for (var i = 0; i < labelled.Count; i++)
+        for (var i = 0; i < count; i++)
         {
-            var responseId = labelled[i].Responses[0].ResponseId;
+            var task = tasks[i % tasks.Count];
+            var responseId = task.Responses[0].ResponseId;
             var text = (await db.Responses.SingleAsync(r => r.Id == responseId)).Text;
             var firstWord = Math.Max(1, text.IndexOf(' ', StringComparison.Ordinal));
             List<MarkedSpan> spans = i % 2 == 0 ? [new(responseId, 0, firstWord, labels["factual-error"], Severity.Major, null)]
                 : i % 3 == 0 ? [new(responseId, 0, firstWord, labels["irrelevant"], Severity.Minor, null)]
                 : [];
-            db.Annotations.Add(new SpanAnnotation(Context(labelled[i], annotator), spans, []));
+            db.Annotations.Add(new SpanAnnotation(Context(task, annotators[i / tasks.Count]), spans, []));
         }
         await db.SaveChangesAsync();
-        return labelled.Count;
+        return count;
     }
 
     [Fact]
@@ -82,13 +84,13 @@ public class SpanRewardModelJobTests : TrainingJobTest
         model.Categories.ShouldBe(categories);
         File.Exists(Path.Combine(folder, "tokenizer.json")).ShouldBeTrue();
         var snapshot = SpanSnapshotCounts.FromJson(await File.ReadAllTextAsync(Path.Combine(Store, "runs", run.Id.ToString(CultureInfo.InvariantCulture), SpanRewardModelJob.CountsFile)));
-        (snapshot.Counts.Examples, snapshot.Counts.WithoutErrors, snapshot.Categories.Count).ShouldBe((8, 2, 4));
+        (snapshot.Counts.Examples, snapshot.Counts.WithoutErrors, snapshot.Categories.Count).ShouldBe((8, 3, 4));
     }
 
     [Fact]
     public async Task LaunchSpanRewardModel_OneLabelledResponse_RunFailsNamingWhatToLabel()
     {
-        await LabelAsync(tasks: 1);
+        await LabelAsync(count: 1);
         await using var worker = await WorkerNode.StartAsync(Database.ConnectionString, storageRoot: Store);
 
         var launched = await LaunchedAsync(l => l.LaunchSpanRewardModelAsync(ProjectId, BaseModelId, Quick, "researcher", CancellationToken.None));

@@ -57,10 +57,10 @@ public abstract class TrainingJobTest : WebAppTest
     protected static AnnotationContext Context(AnnotationTask task, string annotator) =>
         new(task.Id, annotator, null, Guid.NewGuid(), TimeSpan.FromSeconds(10), [.. task.Responses.Select(r => r.ResponseId)], null, DateTimeOffset.UtcNow);
 
-    protected async Task<string> AnnotatorAsync()
+    protected async Task<string> AnnotatorAsync(string email = "annotator@demo.local")
     {
         await using var db = Database.CreateContext();
-        return (await db.Users.SingleAsync(u => u.Email == "annotator@demo.local")).Id;
+        return (await db.Users.SingleAsync(u => u.Email == email)).Id;
     }
 
     protected async Task<TrainingRun> LaunchedAsync(Func<TrainingLauncher, Task<(TrainingRun? Run, IReadOnlyList<string> Errors)>> launch)
