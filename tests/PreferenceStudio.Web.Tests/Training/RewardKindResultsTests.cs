@@ -44,6 +44,14 @@ public class RewardKindResultsTests : ComponentTest
         cut.Find("[data-testid=span-category-0] [data-testid=category]").TextContent.ShouldBe(Script);
         cut.Find("[data-testid=span-category-0] [data-testid=f1]").TextContent.ShouldBe("0.333");
         cut.Find("[data-testid=span-macro-f1]").TextContent.ShouldBe("0.500");
+        // The chart writes its labels as SVG markup: the unsafe name is there as its row number.
+        cut.Find("[data-testid=span-category-chart]").TextContent.ShouldContain("#1");
+    }
+
+    [Fact]
+    public void SafeChartLabels_KeysAndMarkup_KeysKeptOthersNumbered()
+    {
+        SafeChartLabels.Of(["factual-error", Script, "style_2"]).ShouldBe(["factual-error", "#2", "style_2"]);
     }
 
     [Fact]
@@ -83,7 +91,9 @@ public class RewardKindResultsTests : ComponentTest
 
         var cut = Render<TokenHighlights>(p => p.Add(c => c.View, view));
 
-        cut.Markup.ShouldNotContain("<script>");
+        // The text is encoded; the title attribute is an attribute value (quoted, set as a property once live), never markup.
+        cut.FindAll("script").ShouldBeEmpty();
+        cut.Markup.ShouldContain("&lt;script&gt;");
         cut.Find("[data-testid=token-text]").TextContent.ShouldBe(Script);
         var first = cut.FindAll("[data-testid=token-text] span")[0];
         first.GetAttribute("title")!.ShouldStartWith(Script + " 0.90");
