@@ -5,6 +5,7 @@ using PreferenceStudio.Core.Training;
 using PreferenceStudio.Data;
 using PreferenceStudio.Jobs;
 using PreferenceStudio.Training.Principles;
+using PreferenceStudio.Training.Spans;
 
 namespace PreferenceStudio.Web.Training;
 
@@ -43,16 +44,23 @@ public sealed class RewardKindResultsQuery(IDbContextFactory<PreferenceStudioDbC
         var metrics = Parse(model.MetricsJson);
         var headline = metrics.TryGetValue(HeadlineKey(model.Kind), out var value) ? value : (double?)null;
         return model.Kind == ModelKind.SpanReward
-            ? new RewardKindResults(model.Kind, headline, Categories(metrics), [])
+            ? new RewardKindResults(model.Kind, headline, Categories(metrics, CategoriesOf(model.CheckpointPath)), [])
             : new RewardKindResults(model.Kind, headline, [], Principles(metrics, TextsOf(model.CheckpointPath)));
     }
 
-    /// <summary>Each category with "/f1" among the keys, in the order the trainer wrote them (the taxonomy's).</summary>
-    public static IReadOnlyList<CategoryScore> Categories(IReadOnlyDictionary<string, double> metrics) =>
-        metrics.Keys.Where(k => k.StartsWith("eval_", StringComparison.Ordinal) && k.EndsWith("/f1", StringComparison.Ordinal))
+    /// <summary>
+    /// Each category with "/f1" among the keys, in the model's taxonomy order where its folder says it, by name
+    /// otherwise (the stored metrics are jsonb, which keeps no key order).
+    /// </summary>
+    public static IReadOnlyList<CategoryScore> Categories(IReadOnlyDictionary<string, double> metrics, IReadOnlyList<string> known)
+    {
+        var order = known.Select((c, i) => (c, i)).GroupBy(x => x.c, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().i, StringComparer.Ordinal);
+        return metrics.Keys.Where(k => k.StartsWith("eval_", StringComparison.Ordinal) && k.EndsWith("/f1", StringComparison.Ordinal))
             .Select(k => k["eval_".Length..^"/f1".Length])
+            .OrderBy(c => order.GetValueOrDefault(c, int.MaxValue)).ThenBy(c => c, StringComparer.Ordinal)
             .Select(c => new CategoryScore(c, metrics.GetValueOrDefault($"eval_{c}/precision"), metrics.GetValueOrDefault($"eval_{c}/recall"), metrics[$"eval_{c}/f1"]))
             .ToList();
+    }
 
     /// <summary>Each principle measured ("eval_accuracy/{key}"), in the model's principle order where it kept one.</summary>
     public static IReadOnlyList<PrincipleScore> Principles(IReadOnlyDictionary<string, double> metrics, IReadOnlyList<PrincipleDefinition> known)
@@ -63,6 +71,19 @@ public sealed class RewardKindResultsQuery(IDbContextFactory<PreferenceStudioDbC
             .OrderBy(k => order.GetValueOrDefault(k, int.MaxValue)).ThenBy(k => k, StringComparer.Ordinal)
             .Select(k => new PrincipleScore(k, known.FirstOrDefault(p => p.Key == k)?.Text, metrics[prefix + k], (int)metrics.GetValueOrDefault($"eval_examples/{k}")))
             .ToList();
+    }
+
+    private IReadOnlyList<string> CategoriesOf(string checkpointPath)
+    {
+        try
+        {
+            return SpanRewardModel.ReadCategories(storage.Value.Resolve(environment.ContentRootPath, checkpointPath));
+        }
+        catch (Exception error) when (error is IOException or InvalidDataException or JsonException or UnauthorizedAccessException or KeyNotFoundException or InvalidOperationException)
+        {
+            // A store this node cannot read still shows the numbers, by name.
+            return [];
+        }
     }
 
     private IReadOnlyList<PrincipleDefinition> TextsOf(string checkpointPath)
@@ -78,7 +99,7 @@ public sealed class RewardKindResultsQuery(IDbContextFactory<PreferenceStudioDbC
         }
     }
 
-    /// <summary>The metrics' numbers in the JSON's order; anything that is not a number is skipped.</summary>
+    /// <summary>The metrics' numbers; anything that is not a number is skipped.</summary>
     public static IReadOnlyDictionary<string, double> Parse(string metricsJson)
     {
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal);

@@ -33,7 +33,8 @@ public class RewardKindPagesTests : WebAppTest
         var run = new TrainingRun(kind, config, "researcher@demo.local", _projectId, _baseModelId);
         db.TrainingRuns.Add(run);
         await db.SaveChangesAsync();
-        var version = new ModelVersion($"model of run {run.Id}", modelKind, $"models/none-{run.Id}", _baseModelId, run.Id);
+        var version = new ModelVersion($"model of run {run.Id}", modelKind, $"models/none-{run.Id}", _baseModelId, run.Id,
+            modelKind == ModelKind.SpanReward ? ModelOrigin.SpanRewardRun : ModelOrigin.PrincipleRewardRun);
         version.RecordMetrics(JsonSerializer.Serialize(metrics));
         db.ModelVersions.Add(version);
         await db.SaveChangesAsync();
@@ -61,7 +62,7 @@ public class RewardKindPagesTests : WebAppTest
     }
 
     [Fact]
-    public async Task Results_SpanRun_ResearcherGetsPerCategoryScoresAsJsonInTheTrainersOrder()
+    public async Task Results_SpanRun_ResearcherGetsPerCategoryScoresAsJson()
     {
         var runId = await SpanRunAsync();
         var researcher = await SignedInAsync("Researcher");
@@ -69,6 +70,7 @@ public class RewardKindPagesTests : WebAppTest
         using var json = JsonDocument.Parse(await researcher.GetStringAsync($"/training/{runId}/results"));
 
         var categories = json.RootElement.GetProperty("categories").EnumerateArray().ToList();
+        // Without the model's folder (none here) by name: '<' sorts before 'f'.
         categories.Select(c => c.GetProperty("category").GetString()).ShouldBe([Script, "factual-error"]);
         categories[0].GetProperty("f1").GetDouble().ShouldBe(1 / 3.0, 1e-9);
         json.RootElement.GetProperty("headline").GetDouble().ShouldBe(2 / 3.0, 1e-9);

@@ -13,14 +13,16 @@ public class RewardKindResultsTests : ComponentTest
     private const string Script = "<script>alert(1)</script>";
 
     [Fact]
-    public void Categories_TrainerMetrics_OneRowPerCategoryInTheTrainersOrder()
+    public void Categories_TrainerMetrics_OneRowPerCategoryInTheTaxonomysOrderThenByName()
     {
         var metrics = RewardKindResultsQuery.Parse("""
             {"eval_loss": 0.3, "eval_unsafe/precision": 0.5, "eval_unsafe/recall": 0.25, "eval_unsafe/f1": 0.333,
              "eval_factual-error/precision": 1, "eval_factual-error/recall": 1, "eval_factual-error/f1": 1, "eval_macro_f1": 0.667}
             """);
 
-        RewardKindResultsQuery.Categories(metrics).ShouldBe([new CategoryScore("unsafe", 0.5, 0.25, 0.333), new CategoryScore("factual-error", 1, 1, 1)]);
+        RewardKindResultsQuery.Categories(metrics, ["unsafe", "factual-error"])
+            .ShouldBe([new CategoryScore("unsafe", 0.5, 0.25, 0.333), new CategoryScore("factual-error", 1, 1, 1)]);
+        RewardKindResultsQuery.Categories(metrics, []).Select(c => c.Category).ShouldBe(["factual-error", "unsafe"]);
     }
 
     [Fact]
