@@ -52,6 +52,7 @@ public sealed class SpanRewardTrainingTests : JobNodeBrowserTest
 
         // A pasted response scored by the model: its text comes back token by token, with the reward.
         await Page.FillAsync("#score-text", "Paris is the capital of <b>Germany</b>.");
+        await Page.PressAsync("#score-text", "Tab");
         await Page.GetByTestId("score-button").ClickAsync();
         await Assertions.Expect(Page.GetByTestId("token-text")).ToHaveTextAsync("Paris is the capital of <b>Germany</b>.");
         await Assertions.Expect(Page.GetByTestId("token-reward")).ToContainTextAsync("reward -");
