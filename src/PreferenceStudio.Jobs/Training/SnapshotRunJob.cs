@@ -66,16 +66,7 @@ public abstract class SnapshotRunJob<TExample>(
         var examples = LoadSnapshot(datasetFile, baseFolder);
         if (examples.Count < MinimumExamples)
             throw new InvalidOperationException(TooFewExamples(examples.Count));
-        var (train, eval) = Split(examples, config.EvalShare, config.Seed);
+        var (train, eval) = SnapshotSplit.Split(examples, config.EvalShare, config.Seed);
         return new PreparedRun(CreateTrainer(config, baseFolder, train, eval), train.Count, eval.Count, ExampleNoun, seen);
-    }
-
-    /// <summary>The same examples held out for the same seed, so runs with one config are comparable.</summary>
-    private static (List<TExample> Train, List<TExample> Eval) Split(List<TExample> examples, double evalShare, ulong seed)
-    {
-        var order = Enumerable.Range(0, examples.Count).ToArray();
-        new Random((int)(seed % int.MaxValue)).Shuffle(order);
-        var evalCount = (int)Math.Round(examples.Count * evalShare);
-        return (order.Skip(evalCount).Select(i => examples[i]).ToList(), order.Take(evalCount).Select(i => examples[i]).ToList());
     }
 }

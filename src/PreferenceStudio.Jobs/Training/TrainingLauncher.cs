@@ -6,7 +6,7 @@ using PreferenceStudio.Data;
 namespace PreferenceStudio.Jobs.Training;
 
 /// <summary>Records a training run and enqueues its job on the training queue; the first free worker listening to it trains it.</summary>
-public sealed class TrainingLauncher(PreferenceStudioDbContext db, IBackgroundJobClient jobs, TimeProvider clock)
+public sealed partial class TrainingLauncher(PreferenceStudioDbContext db, IBackgroundJobClient jobs, TimeProvider clock)
 {
     /// <summary>A queued reward-model run, or the problems of the request (each naming its field) and no run.</summary>
     public Task<(TrainingRun? Run, IReadOnlyList<string> Errors)> LaunchRewardModelAsync(

@@ -9,6 +9,8 @@ public static class TrainingExtensions
         services.AddSingleton<TrainingQuery>();
         services.AddScoped<TrainingActions>();
         services.AddSingleton<RunCheckpoints>();
+        services.AddSingleton<RewardKindResultsQuery>();
+        services.AddSingleton<TokenRewardScorer>();
         services.AddSingleton<RunChangeFeed>();
         services.AddSingleton<RunChangeListener>();
         services.AddHostedService(sp => sp.GetRequiredService<RunChangeListener>());

@@ -10,10 +10,10 @@ namespace PreferenceStudio.Web.Training;
 /// each message starts with the field's TRL name and is shown at the field of that name, so the form and a run
 /// launched without it can never disagree.
 /// </summary>
-public sealed class TrainingLaunchModel
+public sealed partial class TrainingLaunchModel
 {
     /// <summary>The kinds the form launches.</summary>
-    public static readonly IReadOnlyList<TrainingKind> Kinds = [TrainingKind.RewardModel, TrainingKind.Dpo];
+    public static readonly IReadOnlyList<TrainingKind> Kinds = [TrainingKind.RewardModel, TrainingKind.Dpo, TrainingKind.SpanRewardModel, TrainingKind.PrincipleRewardModel];
 
     public TrainingKind Kind { get; private set; } = TrainingKind.RewardModel;
     public int? ProjectId { get; set; }
@@ -60,6 +60,7 @@ public sealed class TrainingLaunchModel
         ["loss_type"] = nameof(LossType),
         ["label_smoothing"] = nameof(LabelSmoothing),
         ["rpo_alpha"] = nameof(RpoAlpha),
+        ["class_weights"] = nameof(ClassWeights),
     };
 
     /// <summary>The trainer's own defaults, so the form never drifts from what a run without the form would use.</summary>
@@ -76,6 +77,8 @@ public sealed class TrainingLaunchModel
         if (!Kinds.Contains(kind))
             throw new ArgumentOutOfRangeException(nameof(kind), kind, "The form launches reward-model and DPO runs.");
         Kind = kind;
+        if (TakeRewardKindDefaults(kind))
+            return;
         var reward = new RewardRunConfig();
         var dpo = new DpoRunConfig();
         (EvalShare, SaveSteps) = kind == TrainingKind.Dpo ? (dpo.EvalShare, dpo.SaveSteps) : (reward.EvalShare, reward.SaveSteps);
@@ -126,7 +129,7 @@ public sealed class TrainingLaunchModel
             problems.Add("project: choose a project");
         if (BaseModelId is null)
             problems.Add("base_model: choose a base model");
-        problems.AddRange(Kind == TrainingKind.Dpo ? ToDpoConfig().Validate() : ToRewardConfig().Validate());
+        problems.AddRange(RewardKindProblems() ?? (Kind == TrainingKind.Dpo ? ToDpoConfig().Validate() : ToRewardConfig().Validate()));
         return Locate(problems);
     }
 

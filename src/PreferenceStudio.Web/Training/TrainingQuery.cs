@@ -105,7 +105,7 @@ public sealed class TrainingQuery(IDbContextFactory<PreferenceStudioDbContext> c
             })
             .ToListAsync(ct);
         var rows = page.Select(m => new ModelRow(m.Id, m.Name, m.Kind, m.Parent, m.TrainingRunId, m.CheckpointPath, m.CreatedAt,
-            Metric(m.MetricsJson, MetricKeys.EvalAccuracy), m.Origin, m.LabelsSeen, m.NewestLabelAt,
+            Metric(m.MetricsJson, RewardKindResultsQuery.HeadlineKey(m.Kind)), m.Origin, m.LabelsSeen, m.NewestLabelAt,
             ModelRow.RoundPath(m.RoundProject, m.RoundNumber))).ToList();
         return new Paged<ModelRow>(rows, total);
     }
@@ -125,7 +125,7 @@ public sealed class TrainingQuery(IDbContextFactory<PreferenceStudioDbContext> c
         return new RunDetails(run, project?.Name, project?.Slug, baseModel, output is null
             ? null
             : new ModelRow(output.Id, output.Name, output.Kind, baseModel, output.TrainingRunId, output.CheckpointPath, output.CreatedAt,
-                Metric(output.MetricsJson, MetricKeys.EvalAccuracy), output.Origin, output.LabelsSeen, output.NewestLabelAt), lineage);
+                Metric(output.MetricsJson, RewardKindResultsQuery.HeadlineKey(output.Kind)), output.Origin, output.LabelsSeen, output.NewestLabelAt), lineage);
     }
 
     /// <summary>The run's charted points written after point <paramref name="afterId"/> (0: all of them).</summary>
