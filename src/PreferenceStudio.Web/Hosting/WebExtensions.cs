@@ -103,6 +103,7 @@ public static class WebExtensions
         app.MapAdminEndpoints();
         app.MapExportEndpoints();
         app.MapTrainingEndpoints();
+        app.MapPpoEndpoints();
         app.MapLoopEndpoints();
         app.MapAnnotationEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -32,9 +32,12 @@ public sealed class TrainingActions(AccessGate gate, IServiceScopeFactory scopes
         await using var scope = scopes.CreateAsyncScope();
         var launcher = scope.ServiceProvider.GetRequiredService<TrainingLauncher>();
         var (project, baseModel) = (model.ProjectId!.Value, model.BaseModelId!.Value);
-        var (run, errors) = model.Kind == TrainingKind.Dpo
-            ? await launcher.LaunchDpoAsync(project, baseModel, model.ToDpoConfig(), researcher, ct)
-            : await launcher.LaunchRewardModelAsync(project, baseModel, model.ToRewardConfig(), researcher, ct);
+        var (run, errors) = model.Kind switch
+        {
+            TrainingKind.Dpo => await launcher.LaunchDpoAsync(project, baseModel, model.ToDpoConfig(), researcher, ct),
+            TrainingKind.Ppo => await launcher.LaunchPpoAsync(project, baseModel, model.ToPpoConfig(), researcher, ct),
+            _ => await launcher.LaunchRewardModelAsync(project, baseModel, model.ToRewardConfig(), researcher, ct),
+        };
         return new LaunchOutcome(run?.Id, TrainingLaunchModel.Locate(errors));
     }
 

@@ -10,10 +10,10 @@ namespace PreferenceStudio.Web.Training;
 /// each message starts with the field's TRL name and is shown at the field of that name, so the form and a run
 /// launched without it can never disagree.
 /// </summary>
-public sealed class TrainingLaunchModel
+public sealed partial class TrainingLaunchModel
 {
     /// <summary>The kinds the form launches.</summary>
-    public static readonly IReadOnlyList<TrainingKind> Kinds = [TrainingKind.RewardModel, TrainingKind.Dpo];
+    public static readonly IReadOnlyList<TrainingKind> Kinds = [TrainingKind.RewardModel, TrainingKind.Dpo, TrainingKind.Ppo];
 
     public TrainingKind Kind { get; private set; } = TrainingKind.RewardModel;
     public int? ProjectId { get; set; }
@@ -74,8 +74,13 @@ public sealed class TrainingLaunchModel
     public void SwitchTo(TrainingKind kind)
     {
         if (!Kinds.Contains(kind))
-            throw new ArgumentOutOfRangeException(nameof(kind), kind, "The form launches reward-model and DPO runs.");
+            throw new ArgumentOutOfRangeException(nameof(kind), kind, "The form launches reward-model, DPO and PPO runs.");
         Kind = kind;
+        if (kind == TrainingKind.Ppo)
+        {
+            SwitchToPpo();
+            return;
+        }
         var reward = new RewardRunConfig();
         var dpo = new DpoRunConfig();
         (EvalShare, SaveSteps) = kind == TrainingKind.Dpo ? (dpo.EvalShare, dpo.SaveSteps) : (reward.EvalShare, reward.SaveSteps);
@@ -126,13 +131,18 @@ public sealed class TrainingLaunchModel
             problems.Add("project: choose a project");
         if (BaseModelId is null)
             problems.Add("base_model: choose a base model");
-        problems.AddRange(Kind == TrainingKind.Dpo ? ToDpoConfig().Validate() : ToRewardConfig().Validate());
+        problems.AddRange(Kind switch
+        {
+            TrainingKind.Dpo => ToDpoConfig().Validate(),
+            TrainingKind.Ppo => PpoProblems(),
+            _ => ToRewardConfig().Validate(),
+        });
         return Locate(problems);
     }
 
     /// <summary>Each message with the property its leading TRL field name stands for.</summary>
     public static IReadOnlyList<(string? Property, string Message)> Locate(IEnumerable<string> messages) =>
-        messages.Select(m => (PropertyOfField.GetValueOrDefault(FieldOf(m)), m)).ToList();
+        messages.Select(m => (PropertyOfField.GetValueOrDefault(FieldOf(m)) ?? PpoPropertyOfField.GetValueOrDefault(FieldOf(m)), m)).ToList();
 
     /// <summary>MudForm's per-field validation: the problems that name <paramref name="propertyName"/>.</summary>
     public Task<IEnumerable<string>> ValidateAsync(object model, string propertyName) =>
