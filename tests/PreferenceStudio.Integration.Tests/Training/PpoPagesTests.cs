@@ -147,6 +147,22 @@ public class PpoPagesTests : WebAppTest
     }
 
     [Fact]
+    public void PpoRunConfig_SpanAndPrincipleSections_RoundTripThroughTheStoredJson()
+    {
+        var json = """
+            {"reward": {"span_model_id": 4, "segments": {"category_weights": {"factual": 2.5}, "segment_length": 8},
+                        "principle_model_id": 5, "principles": [{"text": "Is it polite?", "weight": 0.5}]}}
+            """;
+
+        var config = PpoRunConfig.FromJson(PpoRunConfig.FromJson(json).ToJson());
+
+        (config.Reward.SpanModelId, config.Reward.PrincipleModelId, config.Reward.Segments.SegmentLength).ShouldBe((4, 5, 8));
+        config.Reward.Segments.CategoryWeights["factual"].ShouldBe(2.5);
+        config.Reward.Principles.ShouldHaveSingleItem().ShouldBe(new PreferenceStudio.Training.Principles.WeightedPrinciple("Is it polite?", 0.5));
+        config.Validate().ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task TrainingPage_Prerendered_OffersThePpoPolicyKind()
     {
         var researcher = await SignedInAsync("Researcher");
