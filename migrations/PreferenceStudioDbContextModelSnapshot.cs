@@ -501,6 +501,15 @@ namespace PreferenceStudio.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("policy_id");
 
+                    b.Property<int>("PolicyTrainer")
+                        .HasColumnType("integer")
+                        .HasColumnName("policy_trainer");
+
+                    b.Property<string>("PpoConfigJson")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("ppo_config");
+
                     b.Property<int>("PromptsPerRound")
                         .HasColumnType("integer")
                         .HasColumnName("prompts_per_round");

@@ -47,7 +47,10 @@ public static class JobsExtensions
         services.AddScoped<Loop.IRoundStage, Loop.Stages.RewardModelStage>();
         services.AddScoped<Loop.IRoundStage, Loop.Stages.SampleStage>();
         services.AddScoped<Loop.IRoundStage, Loop.Stages.PairsStage>();
-        services.AddScoped<Loop.IRoundStage, Loop.Stages.DpoStage>();
+        // The fourth stage trains the new policy with the trainer the round's settings chose (DPO or PPO).
+        services.AddScoped<Loop.IRoundStage, Loop.Stages.PolicyUpdateStage>();
+        services.AddScoped<Loop.Stages.DpoStage>();
+        services.AddScoped<Loop.Stages.PpoStage>();
         services.AddScoped<Loop.IRoundStage, Loop.Stages.EvaluateStage>();
         foreach (var format in new Export.IDatasetFormat[]
                  {

@@ -56,6 +56,12 @@ public sealed class LoopSettings
     /// <summary>The DPO run's config as runs store it (snake_case JSON); "{}" for the defaults.</summary>
     public string DpoConfigJson { get; private set; } = "{}";
 
+    /// <summary>Which trainer a round's policy-update stage runs: DPO (the default) or PPO.</summary>
+    public PolicyTrainer PolicyTrainer { get; private set; }
+
+    /// <summary>The PPO run's config as runs store it (snake_case JSON); "{}" for the defaults. A round gives it its own reward model.</summary>
+    public string PpoConfigJson { get; private set; } = "{}";
+
     public DateTimeOffset? UpdatedAt { get; private set; }
     public string? UpdatedBy { get; private set; }
 
@@ -76,6 +82,8 @@ public sealed class LoopSettings
         EvalPrompts = change.EvalPrompts;
         RewardConfigJson = change.RewardConfigJson;
         DpoConfigJson = change.DpoConfigJson;
+        PolicyTrainer = change.PolicyTrainer;
+        PpoConfigJson = change.PpoConfigJson;
         UpdatedAt = now;
         UpdatedBy = by;
         return [];
@@ -92,5 +100,5 @@ public sealed class LoopSettings
     public void Advance(int policyId) => PolicyId = policyId;
 
     public LoopSettingsChange ToChange() => new(Enabled, Cron, EveryNewLabels, ResponsesPerPrompt, PromptsPerRound, HumanShare,
-        LabelDeadline, EvalPrompts, RewardConfigJson, DpoConfigJson);
+        LabelDeadline, EvalPrompts, RewardConfigJson, DpoConfigJson, PolicyTrainer, PpoConfigJson);
 }

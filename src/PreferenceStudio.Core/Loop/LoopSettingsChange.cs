@@ -13,7 +13,9 @@ public sealed record LoopSettingsChange(
     TimeSpan LabelDeadline,
     int EvalPrompts,
     string RewardConfigJson = "{}",
-    string DpoConfigJson = "{}")
+    string DpoConfigJson = "{}",
+    PolicyTrainer PolicyTrainer = PolicyTrainer.Dpo,
+    string PpoConfigJson = "{}")
 {
     public const int MaxResponsesPerPrompt = 16;
     public const int MaxPromptsPerRound = 10_000;
@@ -36,6 +38,8 @@ public sealed record LoopSettingsChange(
             errors.Add($"human_share: 0 to 1, got {HumanShare.ToString(CultureInfo.InvariantCulture)}");
         if (LabelDeadline < TimeSpan.Zero || LabelDeadline > MaxLabelDeadline)
             errors.Add($"label_deadline: 0 to {MaxLabelDeadline.TotalDays:0} days, got {LabelDeadline}");
+        if (!Enum.IsDefined(PolicyTrainer))
+            errors.Add($"policy_trainer: DPO or PPO, got {PolicyTrainer}");
         if (EvalPrompts is < 1 or > MaxPromptsPerRound)
             errors.Add($"eval_prompts: 1 to {MaxPromptsPerRound}, got {EvalPrompts}");
         return errors;

@@ -22,6 +22,7 @@ internal sealed class LoopSettingsConfiguration : IEntityTypeConfiguration<LoopS
         b.Property(s => s.UpdatedBy).HasMaxLength(256);
         b.Property(s => s.RewardConfigJson).HasColumnName("reward_config").HasColumnType("jsonb");
         b.Property(s => s.DpoConfigJson).HasColumnName("dpo_config").HasColumnType("jsonb");
+        b.Property(s => s.PpoConfigJson).HasColumnName("ppo_config").HasColumnType("jsonb");
         b.HasOne<Project>().WithOne().HasForeignKey<LoopSettings>(s => s.ProjectId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<ModelVersion>().WithMany().HasForeignKey(s => s.BasePolicyId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<ModelVersion>().WithMany().HasForeignKey(s => s.PolicyId).OnDelete(DeleteBehavior.Restrict);

@@ -12,25 +12,29 @@ public sealed record LoopRoundSettings(
     TimeSpan LabelDeadline,
     int EvalPrompts,
     RewardRunConfig Reward,
-    DpoRunConfig Dpo)
+    DpoRunConfig Dpo,
+    PolicyTrainer Trainer = PolicyTrainer.Dpo,
+    PpoRunConfig? Ppo = null)
 {
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
 
     public static LoopRoundSettings From(LoopSettings settings) => new(
         settings.ResponsesPerPrompt, settings.PromptsPerRound, settings.HumanShare, settings.LabelDeadline, settings.EvalPrompts,
-        RewardRunConfig.FromJson(settings.RewardConfigJson), DpoRunConfig.FromJson(settings.DpoConfigJson));
+        RewardRunConfig.FromJson(settings.RewardConfigJson), DpoRunConfig.FromJson(settings.DpoConfigJson),
+        settings.PolicyTrainer, PpoRunConfig.FromJson(settings.PpoConfigJson));
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
     public static LoopRoundSettings FromJson(string json) =>
         JsonSerializer.Deserialize<LoopRoundSettings>(json, Json) ?? throw new FormatException("The round's settings are empty.");
 
-    /// <summary>The reward and DPO configs' problems, each prefixed with the section it is in.</summary>
-    public static IReadOnlyList<string> ValidateConfigs(string rewardJson, string dpoJson)
+    /// <summary>The reward, DPO and PPO configs' problems, each prefixed with the section it is in.</summary>
+    public static IReadOnlyList<string> ValidateConfigs(string rewardJson, string dpoJson, string ppoJson = "{}")
     {
         var errors = new List<string>();
         Check("reward", () => RewardRunConfig.FromJson(rewardJson).Validate(), errors);
         Check("dpo", () => DpoRunConfig.FromJson(dpoJson).Validate(), errors);
+        Check("ppo", () => PpoRunConfig.FromJson(ppoJson).Validate(), errors);
         return errors;
     }
 

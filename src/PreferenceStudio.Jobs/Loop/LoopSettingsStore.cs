@@ -42,7 +42,7 @@ public sealed class LoopSettingsStore(PreferenceStudioDbContext db, IRecurringJo
         else if (settings is null)
             errors.Add($"{BasePolicyField}: choose the policy the loop starts from");
         errors.AddRange(change.Validate());
-        errors.AddRange(LoopRoundSettings.ValidateConfigs(change.RewardConfigJson, change.DpoConfigJson));
+        errors.AddRange(LoopRoundSettings.ValidateConfigs(change.RewardConfigJson, change.DpoConfigJson, change.PpoConfigJson));
         if (errors.Count > 0)
             return errors;
 

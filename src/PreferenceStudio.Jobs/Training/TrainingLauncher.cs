@@ -20,6 +20,18 @@ public sealed partial class TrainingLauncher(PreferenceStudioDbContext db, IBack
         LaunchAsync(TrainingKind.Dpo, projectId, basePolicyVersionId, config, requestedBy,
             id => jobs.Enqueue<DpoModelJob>(JobQueues.Training, j => j.RunAsync(id, null, CancellationToken.None)), cancellationToken);
 
+    /// <summary>A queued PPO run of the base policy on the project's prompts with the reward its config names, or the problems and no run.</summary>
+    public async Task<(TrainingRun? Run, IReadOnlyList<string> Errors)> LaunchPpoAsync(
+        int projectId, int basePolicyVersionId, PpoRunConfig config, string requestedBy, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var rewardErrors = await PpoLaunchChecks.CheckRewardAsync(db, config.Reward, cancellationToken);
+        if (rewardErrors.Count > 0)
+            return (null, [.. config.Validate(), .. rewardErrors]);
+        return await LaunchAsync(TrainingKind.Ppo, projectId, basePolicyVersionId, config, requestedBy,
+            id => jobs.Enqueue<PpoModelJob>(JobQueues.Training, j => j.RunAsync(id, null, CancellationToken.None)), cancellationToken);
+    }
+
     private async Task<(TrainingRun? Run, IReadOnlyList<string> Errors)> LaunchAsync(TrainingKind kind,
         int projectId, int baseModelVersionId, ITrainingRunConfig config, string requestedBy, Func<long, string> enqueue, CancellationToken cancellationToken)
     {

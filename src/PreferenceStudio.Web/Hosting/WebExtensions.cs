@@ -104,6 +104,7 @@ public static class WebExtensions
         app.MapExportEndpoints();
         app.MapTrainingEndpoints();
         app.MapRewardKindEndpoints();
+        app.MapPpoEndpoints();
         app.MapLoopEndpoints();
         app.MapAnnotationEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -10,7 +10,7 @@ namespace PreferenceStudio.Web.Loop;
 /// does not show keep the values they had. The rules are the store's own (<see cref="LoopSettingsChange.Validate"/> and
 /// the run configs' Validate): each message starts with the field it names and shows at that field.
 /// </summary>
-public sealed class LoopSettingsModel
+public sealed partial class LoopSettingsModel
 {
     public const string BasePolicyField = LoopSettingsStore.BasePolicyField;
 
@@ -73,12 +73,13 @@ public sealed class LoopSettingsModel
             EvalPrompts = change.EvalPrompts,
         };
         model.TakeConfigs(change.RewardConfigJson, change.DpoConfigJson);
+        model.TakePpo(change.PolicyTrainer, change.PpoConfigJson);
         return model;
     }
 
     public LoopSettingsChange ToChange() => new(
         Enabled, string.IsNullOrWhiteSpace(Cron) ? null : Cron.Trim(), EveryNewLabels, ResponsesPerPrompt, PromptsPerRound, HumanShare,
-        Deadline(LabelDeadlineHours), EvalPrompts, RewardConfig().ToJson(), DpoConfig().ToJson());
+        Deadline(LabelDeadlineHours), EvalPrompts, RewardConfig().ToJson(), DpoConfig().ToJson(), PolicyTrainer, PpoConfig().ToJson());
 
     public RewardRunConfig RewardConfig() => _reward with
     {
@@ -98,13 +99,13 @@ public sealed class LoopSettingsModel
             problems.Add($"{BasePolicyField}: choose the policy the loop starts from");
         var change = ToChange();
         problems.AddRange(change.Validate());
-        problems.AddRange(LoopRoundSettings.ValidateConfigs(change.RewardConfigJson, change.DpoConfigJson));
+        problems.AddRange(LoopRoundSettings.ValidateConfigs(change.RewardConfigJson, change.DpoConfigJson, change.PpoConfigJson));
         return Locate(problems);
     }
 
     /// <summary>Each message with the property its leading field name stands for.</summary>
     public static IReadOnlyList<(string? Property, string Message)> Locate(IEnumerable<string> messages) =>
-        messages.Select(m => (PropertyOfField.GetValueOrDefault(FieldOf(m)), m)).ToList();
+        messages.Select(m => (PropertyOfField.GetValueOrDefault(FieldOf(m)) ?? PpoPropertyOfField.GetValueOrDefault(FieldOf(m)), m)).ToList();
 
     // "cron: at most ..." or "dpo.beta must be ...": the field is the first word.
     private static string FieldOf(string message) => message.Split([' ', ':'], 2)[0];

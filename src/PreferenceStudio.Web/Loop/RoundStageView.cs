@@ -30,7 +30,9 @@ public sealed record RoundStageView(
     private static RoundStageView Of(LoopRound round, RoundStageKind kind)
     {
         var stage = round.Stages.FirstOrDefault(s => s.Kind == kind);
-        var (title, purpose) = Names(kind);
+        var (title, purpose) = kind == RoundStageKind.Dpo && Jobs.Loop.RoundTrainer.Of(round) == PolicyTrainer.Ppo
+            ? ("PPO", "train the policy by PPO on the round's prompts, the round's reward model as the reward")
+            : Names(kind);
         if (stage is null)
             return new RoundStageView(kind, title, purpose, StageStatus.Pending, 0, 0, null, null, null, null);
         var status = stage.IsFinished ? StageStatus.Done

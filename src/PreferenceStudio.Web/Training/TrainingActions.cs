@@ -37,6 +37,7 @@ public sealed class TrainingActions(AccessGate gate, IServiceScopeFactory scopes
             TrainingKind.Dpo => await launcher.LaunchDpoAsync(project, baseModel, model.ToDpoConfig(), researcher, ct),
             TrainingKind.SpanRewardModel => await launcher.LaunchSpanRewardModelAsync(project, baseModel, model.ToSpanConfig(), researcher, ct),
             TrainingKind.PrincipleRewardModel => await launcher.LaunchPrincipleRewardModelAsync(project, baseModel, model.ToPrincipleConfig(), researcher, ct),
+            TrainingKind.Ppo => await launcher.LaunchPpoAsync(project, baseModel, model.ToPpoConfig(), researcher, ct),
             _ => await launcher.LaunchRewardModelAsync(project, baseModel, model.ToRewardConfig(), researcher, ct),
         };
         return new LaunchOutcome(run?.Id, TrainingLaunchModel.Locate(errors));

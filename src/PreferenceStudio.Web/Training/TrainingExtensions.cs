@@ -7,6 +7,7 @@ public static class TrainingExtensions
     {
         // Stateless over the context factory: one for the node, each call with a context of its own.
         services.AddSingleton<TrainingQuery>();
+        services.AddSingleton<PpoCurves>();
         services.AddScoped<TrainingActions>();
         services.AddSingleton<RunCheckpoints>();
         services.AddSingleton<RewardKindResultsQuery>();

@@ -13,7 +13,7 @@ namespace PreferenceStudio.Web.Training;
 public sealed partial class TrainingLaunchModel
 {
     /// <summary>The kinds the form launches.</summary>
-    public static readonly IReadOnlyList<TrainingKind> Kinds = [TrainingKind.RewardModel, TrainingKind.Dpo, TrainingKind.SpanRewardModel, TrainingKind.PrincipleRewardModel];
+    public static readonly IReadOnlyList<TrainingKind> Kinds = [TrainingKind.RewardModel, TrainingKind.Dpo, TrainingKind.SpanRewardModel, TrainingKind.PrincipleRewardModel, TrainingKind.Ppo];
 
     public TrainingKind Kind { get; private set; } = TrainingKind.RewardModel;
     public int? ProjectId { get; set; }
@@ -75,8 +75,13 @@ public sealed partial class TrainingLaunchModel
     public void SwitchTo(TrainingKind kind)
     {
         if (!Kinds.Contains(kind))
-            throw new ArgumentOutOfRangeException(nameof(kind), kind, "The form launches reward-model and DPO runs.");
+            throw new ArgumentOutOfRangeException(nameof(kind), kind, "The form launches reward-model (scalar, span, principle), DPO and PPO runs.");
         Kind = kind;
+        if (kind == TrainingKind.Ppo)
+        {
+            SwitchToPpo();
+            return;
+        }
         if (TakeRewardKindDefaults(kind))
             return;
         var reward = new RewardRunConfig();
@@ -129,13 +134,18 @@ public sealed partial class TrainingLaunchModel
             problems.Add("project: choose a project");
         if (BaseModelId is null)
             problems.Add("base_model: choose a base model");
-        problems.AddRange(RewardKindProblems() ?? (Kind == TrainingKind.Dpo ? ToDpoConfig().Validate() : ToRewardConfig().Validate()));
+        problems.AddRange(Kind switch
+        {
+            TrainingKind.Dpo => ToDpoConfig().Validate(),
+            TrainingKind.Ppo => PpoProblems(),
+            _ => RewardKindProblems() ?? ToRewardConfig().Validate(),
+        });
         return Locate(problems);
     }
 
     /// <summary>Each message with the property its leading TRL field name stands for.</summary>
     public static IReadOnlyList<(string? Property, string Message)> Locate(IEnumerable<string> messages) =>
-        messages.Select(m => (PropertyOfField.GetValueOrDefault(FieldOf(m)), m)).ToList();
+        messages.Select(m => (PropertyOfField.GetValueOrDefault(FieldOf(m)) ?? PpoPropertyOfField.GetValueOrDefault(FieldOf(m)), m)).ToList();
 
     /// <summary>MudForm's per-field validation: the problems that name <paramref name="propertyName"/>.</summary>
     public Task<IEnumerable<string>> ValidateAsync(object model, string propertyName) =>

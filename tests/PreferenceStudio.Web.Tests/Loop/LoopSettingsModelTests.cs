@@ -17,7 +17,7 @@ public class LoopSettingsModelTests
         var change = model.ToChange();
 
         model.BasePolicyId.ShouldBe(7);
-        (change with { RewardConfigJson = "{}", DpoConfigJson = "{}" }).ShouldBe(new LoopSettings(0, 0).ToChange());
+        (change with { RewardConfigJson = "{}", DpoConfigJson = "{}", PpoConfigJson = "{}" }).ShouldBe(new LoopSettings(0, 0).ToChange());
         RewardRunConfig.FromJson(change.RewardConfigJson).ShouldBe(new RewardRunConfig());
         DpoRunConfig.FromJson(change.DpoConfigJson).ShouldBe(new DpoRunConfig());
         model.Problems().ShouldBeEmpty();
@@ -34,7 +34,7 @@ public class LoopSettingsModelTests
 
         var change = model.ToChange();
 
-        change.ShouldBe(new LoopSettingsChange(true, "0 3 * * *", 50, 6, 20, 0.25, TimeSpan.FromMinutes(90), 8, change.RewardConfigJson, change.DpoConfigJson));
+        change.ShouldBe(new LoopSettingsChange(true, "0 3 * * *", 50, 6, 20, 0.25, TimeSpan.FromMinutes(90), 8, change.RewardConfigJson, change.DpoConfigJson, PolicyTrainer.Dpo, change.PpoConfigJson));
         var dpo = DpoRunConfig.FromJson(change.DpoConfigJson).Trainer;
         (dpo.Beta, dpo.LossType, dpo.LabelSmoothing, dpo.LearningRate, dpo.Epochs).ShouldBe((0.2, DpoLossType.Robust, 0.1, 1e-5, 3));
         var reward = RewardRunConfig.FromJson(change.RewardConfigJson).Trainer;

@@ -1,0 +1,81 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using PreferenceStudio.Core.Loop;
+using PreferenceStudio.Core.Training;
+using PreferenceStudio.Data;
+using PreferenceStudio.Jobs.Export;
+using PreferenceStudio.Jobs.Training;
+
+namespace PreferenceStudio.Jobs.Loop.Stages;
+
+/// <summary>
+/// (4, with PPO chosen) PPO from the round's policy on the round's prompts (those the sample stage answered), with the
+/// round's reward model (refreshed by stage 1 on every label so far) as the scalar reward and any span or principle
+/// model the loop's PPO settings name beside it, against the round's reference, as a PPO run inside the round's job.
+/// The run's snapshot is the round's prompts, put in its folder before the run is stored. The run registers the new
+/// policy (origin Round, parent the round's policy); a resumed stage continues the run from its checkpoint. The round's
+/// pairs still matter: the people's labels of them refresh the next round's reward model.
+/// </summary>
+public sealed class PpoStage(
+    PreferenceStudioDbContext db,
+    InlineTrainingRun runner,
+    IOptions<StorageOptions> storage,
+    IHostEnvironment environment)
+{
+    public async Task<StageOutcome> RunAsync(LoopRound round, LoopRoundSettings settings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(round);
+        ArgumentNullException.ThrowIfNull(settings);
+        var runId = round.Current?.RunId ?? await StartRunAsync(round, settings, cancellationToken);
+        var run = await runner.RunAsync<PpoModelJob>(runId, cancellationToken);
+        var policy = await db.ModelVersions.AsNoTracking().SingleAsync(m => m.Id == run.OutputModelVersionId, cancellationToken);
+        round.RecordPolicy(policy.Id);
+        round.ReportProgress(run.Step, run.TotalSteps);
+        var heldOut = await db.RunMetrics.AsNoTracking()
+            .Where(m => m.RunId == run.Id && (m.Key == PpoModelJob.HeldOutReferenceScore || m.Key == PpoModelJob.HeldOutScore))
+            .ToDictionaryAsync(m => m.Key, m => m.Value, cancellationToken);
+        var measured = heldOut.TryGetValue(PpoModelJob.HeldOutReferenceScore, out var before) && heldOut.TryGetValue(PpoModelJob.HeldOutScore, out var after)
+            ? string.Create(CultureInfo.InvariantCulture, $", held-out reward {before:0.000} → {after:0.000}")
+            : "";
+        return StageOutcome.Finished(string.Create(CultureInfo.InvariantCulture,
+            $"PPO: policy {policy.Id} from run {run.Id}: {run.TotalSteps} iterations on the round's prompts, reward model {round.RewardModelId}{measured}"));
+    }
+
+    private string Store(string relative) => storage.Value.Resolve(environment.ContentRootPath, relative);
+
+    /// <summary>The run, its snapshot (the round's prompts and the labels behind its reward) and the stage's link to it, stored together.</summary>
+    private async Task<long> StartRunAsync(LoopRound round, LoopRoundSettings settings, CancellationToken cancellationToken)
+    {
+        if (round.RewardModelId is not { } rewardModelId)
+            throw new InvalidOperationException(
+                $"Round {round.Number} has no reward model, and PPO learns from one. Label at least 2 preference pairs so the round's first stage can train it, or choose DPO.");
+        var promptIds = (await RoundSamples.LoadAsync(db, round, cancellationToken)).Select(s => s.PromptId).Distinct().ToList();
+        var prompts = await db.Prompts.AsNoTracking().Where(p => promptIds.Contains(p.Id)).OrderBy(p => p.Id).ToListAsync(cancellationToken);
+        if (prompts.Count < 2)
+            throw new InvalidOperationException($"Round {round.Number} sampled {prompts.Count} prompt(s); PPO needs at least 2.");
+        var ppo = settings.Ppo ?? new PpoRunConfig();
+        var config = ppo with { Reward = ppo.Reward with { RewardModelId = rewardModelId } };
+        var ids = PpoRewardSourceLoaders.All.Select(l => l.ModelId(config.Reward)).OfType<int>().ToList();
+        var behind = await db.ModelVersions.AsNoTracking().Where(m => ids.Contains(m.Id)).Select(m => new { m.LabelsSeen, m.NewestLabelAt }).ToListAsync(cancellationToken);
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var run = new TrainingRun(TrainingKind.Ppo, config.ToJson(), $"round {round.Number}", round.ProjectId, round.PolicyId, round.Id);
+        db.TrainingRuns.Add(run);
+        await db.SaveChangesAsync(cancellationToken);
+        var runFolder = Store($"runs/{run.Id.ToString(CultureInfo.InvariantCulture)}");
+        await DatasetWriter.WriteFileAsync(Path.Combine(runFolder, "dataset.jsonl"), async writer =>
+        {
+            foreach (var prompt in prompts)
+                await PpoPromptSnapshot.WriteAsync(writer, prompt, cancellationToken);
+            await File.WriteAllTextAsync(Path.Combine(runFolder, PpoPromptSnapshot.CountsFile),
+                new PpoPromptSnapshot.Counts(prompts.Count, behind.Sum(m => m.LabelsSeen ?? 0), behind.Max(m => m.NewestLabelAt)).ToJson(), cancellationToken);
+        }, cancellationToken);
+        round.AttachRun(run.Id);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        await db.Database.NotifyRoundChangedAsync(round.Id, CancellationToken.None);
+        return run.Id;
+    }
+}
