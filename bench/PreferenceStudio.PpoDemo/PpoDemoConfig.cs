@@ -25,7 +25,7 @@ internal sealed record PpoDemoConfig
     /// <summary>Three sentences of the error demo policy are about 25 tokens; the rest is room to ramble.</summary>
     public int MaxNewTokens { get; init; } = 40;
 
-    /// <summary>Both PPO arms alike, against the base as the reference of every round (with each round's start as
+    /// <summary>Every PPO arm alike, against the base as the reference of every round (with each round's start as
     /// the reference, the span arm's answers shrank to "." by round three: every token costs a little error mass). Scores scaled and centred by their running moments (PPO-max), so that β means
     /// the same against the scalar model's arbitrary scale and the span model's error mass.</summary>
     public PpoConfig Ppo { get; init; } = new()

@@ -10,7 +10,7 @@ using PreferenceStudio.Training.Spans;
 namespace PreferenceStudio.PpoDemo;
 
 /// <summary>
-/// Fine-Grained RLHF's comparison at the demo's scale, on checkpoint folders and without a database. Three arms start
+/// Fine-Grained RLHF's comparison at the demo's scale, on checkpoint folders and without a database. Four arms start
 /// from the error demo policy; per round each samples two answers to each of the round's prompts from its own policy
 /// and the simulated annotator (DemoErrors) labels them: the scalar arm gets which of the two has fewer errors (noisy),
 /// refreshes a scalar reward model on every preference so far and runs PPO with it at each response's end; the span
