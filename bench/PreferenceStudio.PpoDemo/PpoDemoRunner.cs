@@ -10,20 +10,23 @@ using PreferenceStudio.Training.Spans;
 namespace PreferenceStudio.PpoDemo;
 
 /// <summary>
-/// Fine-Grained RLHF's comparison at the demo's scale, on checkpoint folders and without a database. Three arms start
+/// Fine-Grained RLHF's comparison at the demo's scale, on checkpoint folders and without a database. Four arms start
 /// from the error demo policy; per round each samples two answers to each of the round's prompts from its own policy
 /// and the simulated annotator (DemoErrors) labels them: the scalar arm gets which of the two has fewer errors (noisy),
 /// refreshes a scalar reward model on every preference so far and runs PPO with it at each response's end; the span
 /// arm gets the error spans marked on both answers (noisy), refreshes a span reward model on every marked answer so far
-/// and runs PPO with its dense rewards at sentence ends; online DPO trains on its own round's preferences. Then every
-/// arm's error rates are counted on held-out prompts.
+/// and runs PPO with its dense rewards at sentence ends; online DPO trains on its own round's preferences; the mixed
+/// arm gets both the preference and the span marks on its own answers, refreshes both models and runs PPO with their
+/// weighted sum (Fine-Grained RLHF's error models next to its completeness model, which learns from comparisons).
+/// Then every arm's error rates are counted on held-out prompts.
 /// </summary>
 internal sealed class PpoDemoRunner(PpoDemoConfig config, string workFolder, int seed, TextWriter log)
 {
     public const string Scalar = "PPO, scalar RM";
     public const string Spans = "PPO, span RM";
     public const string Dpo = "online DPO";
-    public static readonly string[] Arms = [Scalar, Spans, Dpo];
+    public const string Mixed = "PPO, span + scalar mix";
+    public static readonly string[] Arms = [Scalar, Spans, Mixed, Dpo];
 
     private readonly BradleyTerryJudge judge = DemoErrors.Judge(seed);
     private readonly SimulatedSpanMarker marker = DemoErrors.SpanMarker(seed + 1);
@@ -59,6 +62,8 @@ internal sealed class PpoDemoRunner(PpoDemoConfig config, string workFolder, int
         var current = Arms.ToDictionary(a => a, _ => baseFolder);
         var preferences = new List<PreferencePair>();
         var marked = new List<SpanExample>();
+        var mixedPreferences = new List<PreferencePair>();
+        var mixedMarked = new List<SpanExample>();
         for (var round = 1; round <= rounds; round++)
         {
             var clock = Stopwatch.StartNew();
@@ -72,29 +77,17 @@ internal sealed class PpoDemoRunner(PpoDemoConfig config, string workFolder, int
             var (rewardModel, rewardResult) = OnlineRound.TrainRewardModel(baseFolder, preferences, heldOutPairs, config.Reward);
             PpoRoundResult scalarRun;
             using (rewardModel)
-            {
-                var atEnd = PpoRewards.AtEnd(samples =>
-                    RewardScoring.Score(rewardModel, samples.Select(s => s.Prompt.Concat(s.Response).ToArray()).ToList(), 64, int.MaxValue).Select(x => (double)x).ToList());
-                scalarRun = PpoRound.Run(current[Scalar], Next(Scalar, round), training, _ => atEnd, config.Ppo with { Seed = ppoSeed }, config.RolloutBatches, referenceFolder: baseFolder);
-            }
+                scalarRun = PpoRound.Run(current[Scalar], Next(Scalar, round), training, _ => AtEnd(rewardModel), config.Ppo with { Seed = ppoSeed }, config.RolloutBatches, referenceFolder: baseFolder);
             current[Scalar] = Next(Scalar, round);
-            reports.Add(Report(Scalar, round, current[Scalar], tokenizer, heldOut,
-                $"accuracy {rewardResult.Eval["eval_rewards/accuracies"]:P1} (Bayes {heldOutBayes:P1}) on {preferences.Count} preferences", scalarRun));
+            reports.Add(Report(Scalar, round, current[Scalar], tokenizer, heldOut, Accuracy(rewardResult, heldOutBayes, preferences.Count), scalarRun));
 
             // (b) the fine-grained rewards: the same number of answers annotated, span marks instead of a preference
             sampled = Sample(current[Spans], tokenizer, prompts, 2, seed * 100 + 20 + round);
             marked.AddRange(sampled.SelectMany(p => p.Responses.Select(r => Marked(spanBuilder, p, r))));
-            TorchSharp.torch.manual_seed((long)config.Span.Seed);
             PpoRoundResult spanRun;
             string spanQuality;
-            using (var spanModel = new SpanRewardModel(CausalLM.FromPretrained(baseFolder), taxonomy.CategoryNames))
-            {
-                var eval = new SpanRewardTrainer(spanModel, config.Span with { ClassWeights = [1, .. taxonomy.CategoryNames.Select(_ => config.ErrorClassWeight)] }).Train(marked, heldOutSpans).Eval;
-                // F1 of a category the held-out answers never hold (the base does not stutter) says nothing: "–".
-                spanQuality = $"F1 {string.Join(" / ", taxonomy.CategoryNames.Select((c, i) => heldOutSpans.Any(e => e.Tags.Contains(i + 1)) ? eval[$"eval_{c}/f1"].ToString("F2") : "–"))} on {marked.Count} marked answers";
-                var dense = SpanRewards.For(spanModel, config.Segments, tokenizer);
-                spanRun = PpoRound.Run(current[Spans], Next(Spans, round), training, _ => dense, config.Ppo with { Seed = ppoSeed }, config.RolloutBatches, referenceFolder: baseFolder);
-            }
+            using (var spanModel = TrainSpanModel(baseFolder, marked, heldOutSpans, out spanQuality))
+                spanRun = PpoRound.Run(current[Spans], Next(Spans, round), training, _ => SpanRewards.For(spanModel, config.Segments, tokenizer), config.Ppo with { Seed = ppoSeed }, config.RolloutBatches, referenceFolder: baseFolder);
             current[Spans] = Next(Spans, round);
             reports.Add(Report(Spans, round, current[Spans], tokenizer, heldOut, spanQuality, spanRun));
 
@@ -106,7 +99,26 @@ internal sealed class PpoDemoRunner(PpoDemoConfig config, string workFolder, int
             var dpoTokens = (double)config.Dpo.Epochs * pairs.Sum(p => 2 * p.Prompt.Count + p.Chosen.Count + p.Rejected.Count);
             var dpoSpeed = dpoTokens / dpoClock.Elapsed.TotalSeconds;
             current[Dpo] = Next(Dpo, round);
-            reports.Add(Report(Dpo, round, current[Dpo], tokenizer, heldOut, $"{pairs.Count} preferences this round", null) with { TrainingTokensPerSecond = dpoSpeed });
+            var dpoReport = Report(Dpo, round, current[Dpo], tokenizer, heldOut, $"{pairs.Count} preferences this round", null) with { TrainingTokensPerSecond = dpoSpeed };
+
+            // (c) both, mixed: the preference and the span marks on the same answers of its own. Run last, so that the
+            // other arms' first round is that of the three-arm demo; the annotator's draws are shared, so later rounds differ.
+            sampled = Sample(current[Mixed], tokenizer, prompts, 2, seed * 100 + 40 + round);
+            mixedPreferences.AddRange(sampled.Select(p => Label(p, 0)));
+            mixedMarked.AddRange(sampled.SelectMany(p => p.Responses.Select(r => Marked(spanBuilder, p, r))));
+            var (mixedRewardModel, mixedRewardResult) = OnlineRound.TrainRewardModel(baseFolder, mixedPreferences, heldOutPairs, config.Reward);
+            PpoRoundResult mixedRun;
+            string mixedQuality;
+            using (mixedRewardModel)
+            using (var mixedSpanModel = TrainSpanModel(baseFolder, mixedMarked, heldOutSpans, out mixedQuality))
+            {
+                var mix = PpoRewards.Mix((config.MixSpanWeight, SpanRewards.For(mixedSpanModel, config.Segments, tokenizer)), (config.MixScalarWeight, AtEnd(mixedRewardModel)));
+                mixedRun = PpoRound.Run(current[Mixed], Next(Mixed, round), training, _ => mix, config.Ppo with { Seed = ppoSeed }, config.RolloutBatches, referenceFolder: baseFolder);
+            }
+            current[Mixed] = Next(Mixed, round);
+            reports.Add(Report(Mixed, round, current[Mixed], tokenizer, heldOut,
+                $"{Accuracy(mixedRewardResult, heldOutBayes, mixedPreferences.Count)}; {mixedQuality}", mixedRun));
+            reports.Add(dpoReport);
             log.WriteLine($"round {round} done in {clock.Elapsed.TotalSeconds:F0} s");
             yield return reports;
         }
@@ -122,7 +134,25 @@ internal sealed class PpoDemoRunner(PpoDemoConfig config, string workFolder, int
         return new ArmRound(arm, round, stats, quality, kl, run?.RolloutTokensPerSecond ?? 0, run?.TrainingTokensPerSecond ?? 0);
     }
 
-    private string Next(string arm, int round) => Path.Combine(workFolder, $"{arm switch { Scalar => "scalar", Spans => "spans", _ => "dpo" }}-{round}");
+    private string Next(string arm, int round) => Path.Combine(workFolder, $"{arm switch { Scalar => "scalar", Spans => "spans", Mixed => "mixed", _ => "dpo" }}-{round}");
+
+    /// <summary>The scalar reward model's score at each answer's end.</summary>
+    private static PpoRewardFunction AtEnd(RewardModel rewardModel) => PpoRewards.AtEnd(samples =>
+        RewardScoring.Score(rewardModel, samples.Select(s => s.Prompt.Concat(s.Response).ToArray()).ToList(), 64, int.MaxValue).Select(x => (double)x).ToList());
+
+    private static string Accuracy(RewardTrainingResult result, double bayes, int preferences) =>
+        $"accuracy {result.Eval["eval_rewards/accuracies"]:P1} (Bayes {bayes:P1}) on {preferences} preferences";
+
+    /// <summary>A span model refreshed from the base on every marked answer so far, and its held-out F1 per category.</summary>
+    private SpanRewardModel TrainSpanModel(string baseFolder, List<SpanExample> marked, List<SpanExample> heldOutSpans, out string quality)
+    {
+        TorchSharp.torch.manual_seed((long)config.Span.Seed);
+        var spanModel = new SpanRewardModel(CausalLM.FromPretrained(baseFolder), taxonomy.CategoryNames);
+        var eval = new SpanRewardTrainer(spanModel, config.Span with { ClassWeights = [1, .. taxonomy.CategoryNames.Select(_ => config.ErrorClassWeight)] }).Train(marked, heldOutSpans).Eval;
+        // F1 of a category the held-out answers never hold (the base does not stutter) says nothing: "–".
+        quality = $"F1 {string.Join(" / ", taxonomy.CategoryNames.Select((c, i) => heldOutSpans.Any(e => e.Tags.Contains(i + 1)) ? eval[$"eval_{c}/f1"].ToString("F2") : "–"))} on {marked.Count} marked answers";
+        return spanModel;
+    }
 
     /// <summary>The annotator's noisy choice between answers j and j + 1 of a prompt.</summary>
     private PreferencePair Label(SampledPrompt p, int j) =>

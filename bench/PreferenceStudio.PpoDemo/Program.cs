@@ -1,10 +1,10 @@
 // The PPO demo of issue 13: Fine-Grained RLHF's comparison at our scale. Rounds of PPO from the error demo policy with
 // (a) a scalar reward model trained on the simulated annotator's preferences (fewer errors is better) and (b) a span
-// reward model trained on its span marks, the same number of answers annotated per round, next to online DPO on the
-// same number of preferences; per round and arm, the share of held-out answers holding each category of error, and
-// the PPO stages' speeds.
+// reward model trained on its span marks, the same number of answers annotated per round, (c) both, their rewards
+// mixed, next to online DPO on the same number of preferences; per round and arm, the share of held-out answers
+// holding each category of error, and the PPO stages' speeds.
 // Run: dotnet run -c Release --project bench/PreferenceStudio.PpoDemo [-- --rounds 3 --seed 0 --work folder]
-// (--threads 1; tuning: --prompts, --batches, --ppo-lr, --kl, --epochs, --eval)
+// (--threads 1; tuning: --prompts, --batches, --ppo-lr, --kl, --epochs, --eval, --mix-span, --mix-scalar)
 using System.Diagnostics;
 using System.Globalization;
 using PreferenceStudio.Annotating.Simulation;
@@ -23,6 +23,8 @@ var config = defaults with
     PromptsPerRound = IntArg("--prompts", defaults.PromptsPerRound),
     RolloutBatches = IntArg("--batches", defaults.RolloutBatches),
     EvalSamplesPerPrompt = IntArg("--eval", defaults.EvalSamplesPerPrompt),
+    MixSpanWeight = DoubleArg("--mix-span", defaults.MixSpanWeight),
+    MixScalarWeight = DoubleArg("--mix-scalar", defaults.MixScalarWeight),
     Ppo = defaults.Ppo with
     {
         LearningRate = DoubleArg("--ppo-lr", defaults.Ppo.LearningRate), KlCoef = DoubleArg("--kl", defaults.Ppo.KlCoef),
@@ -33,7 +35,7 @@ var categories = DemoErrors.Taxonomy.CategoryNames;
 Console.WriteLine($"PPO with sparse vs fine-grained rewards, {rounds} rounds, seed {seed}; annotator: {DemoErrors.Judge(seed).Preference.Description}, " +
     $"Bradley–Terry T {DemoErrors.Temperature}; spans missed {DemoErrors.MissRate:P0}, false marks {DemoErrors.FalseMarkRate:P1} of words");
 Console.WriteLine($"{config.PromptsPerRound} prompts × 2 answers annotated per arm and round; PPO: {config.RolloutBatches} rollouts of {config.Ppo.BatchSize}, " +
-    $"lr {config.Ppo.LearningRate}, β {config.Ppo.KlCoef}, {config.Ppo.NumPpoEpochs} epochs; work folder {work}");
+    $"lr {config.Ppo.LearningRate}, β {config.Ppo.KlCoef}, {config.Ppo.NumPpoEpochs} epochs; mix {config.MixSpanWeight} × spans + {config.MixScalarWeight} × scalar; work folder {work}");
 var clock = Stopwatch.StartNew();
 var runner = new PpoDemoRunner(config, work, seed, Console.Out);
 var results = runner.Run(rounds).SelectMany(r => r).ToList();
@@ -48,13 +50,13 @@ foreach (var r in results)
     Console.WriteLine($"| {r.Round} | {r.Arm} | {string.Join(" | ", categories.Select(r.Errors.Show))} | {r.Errors.MeanWords:F1} | {r.RewardQuality} | " +
         (double.IsNaN(r.Kl) ? "" : r.Kl.ToString("F2")) + " |");
 Console.WriteLine();
-Console.WriteLine("| round | scalar PPO: rollout, tokens/s | scalar PPO: training, tokens/s | span PPO: rollout, tokens/s | span PPO: training, tokens/s | DPO, tokens/s |");
-Console.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: |");
+Console.WriteLine("| round | scalar PPO: rollout, tokens/s | scalar PPO: training, tokens/s | span PPO: rollout, tokens/s | span PPO: training, tokens/s | mixed PPO: rollout, tokens/s | mixed PPO: training, tokens/s | DPO, tokens/s |");
+Console.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
 foreach (var round in results.GroupBy(r => r.Round))
 {
     var arm = round.ToDictionary(r => r.Arm);
-    var (scalar, spans, dpo) = (arm[PpoDemoRunner.Scalar], arm[PpoDemoRunner.Spans], arm[PpoDemoRunner.Dpo]);
-    Console.WriteLine($"| {round.Key} | {scalar.RolloutTokensPerSecond:N0} | {scalar.TrainingTokensPerSecond:N0} | {spans.RolloutTokensPerSecond:N0} | {spans.TrainingTokensPerSecond:N0} | {dpo.TrainingTokensPerSecond:N0} |");
+    var ppo = new[] { PpoDemoRunner.Scalar, PpoDemoRunner.Spans, PpoDemoRunner.Mixed }.Select(a => arm[a]);
+    Console.WriteLine($"| {round.Key} | {string.Join(" | ", ppo.Select(r => $"{r.RolloutTokensPerSecond:N0} | {r.TrainingTokensPerSecond:N0}"))} | {arm[PpoDemoRunner.Dpo].TrainingTokensPerSecond:N0} |");
 }
 Console.WriteLine($"\n{clock.Elapsed.TotalSeconds:F0} s in all, {Environment.ProcessorCount} cores, {TorchSharp.torch.get_num_threads()} libtorch threads");
 

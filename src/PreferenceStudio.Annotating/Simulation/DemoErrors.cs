@@ -47,6 +47,10 @@ public static class DemoErrors
 
     public static SimulatedPrincipleJudge PrincipleJudge(int seed) => new(Taxonomy, PrincipleFlipRate, seed);
 
-    /// <summary>The overall pairwise judge: fewer errors is better.</summary>
-    public static BradleyTerryJudge Judge(int seed) => new(new ErrorCountPreference(Taxonomy), Temperature, seed);
+    /// <summary>The error demo policy's answers hold three sentences; a shorter one leaves out what the others say.</summary>
+    public const int ExpectedSentences = 3;
+
+    /// <summary>The overall pairwise judge: fewer errors is better, and each sentence short of three counts as one.</summary>
+    public static BradleyTerryJudge Judge(int seed) =>
+        new(new ErrorCountPreference(Taxonomy, expectedSentences: ExpectedSentences), Temperature, seed);
 }

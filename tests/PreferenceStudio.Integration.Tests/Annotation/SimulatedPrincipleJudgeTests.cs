@@ -58,4 +58,18 @@ public sealed class SimulatedPrincipleJudgeTests
         judge.Probability("The cat reads the book.", "Anyway the cat reads the moon.").ShouldBe(0.9820, 1e-4);
         judge.Probability("Basically the cat reads the book.", "The cat reads the moon.").ShouldBe(0.5, 1e-12);
     }
+
+    [Fact]
+    public void Probability_AnswerSentencesShort_CountsEachMissingSentenceAsAnError()
+    {
+        // Three sentences expected: a clean one-sentence answer is two points short, so a full answer with one made-up
+        // fact still wins σ((−1 + 2) / 0.5) = σ(2), a clean full one σ(4); two short answers tie on their errors alone.
+        var judge = DemoErrors.Judge(seed: 0);
+        const string full = "The cat reads the book. The cat sees a letter. The cat eats the fish.";
+
+        judge.Probability(full.Replace("book", "moon"), "The cat reads the book.").ShouldBe(0.8808, 1e-4);
+        judge.Probability(full, "The cat reads the book.").ShouldBe(0.9820, 1e-4);
+        judge.Probability("The cat reads the book. The cat sees a letter", "The cat reads the book.").ShouldBe(0.8808, 1e-4);
+        ErrorCountPreference.Sentences(full + " ").ShouldBe(3);
+    }
 }
