@@ -57,8 +57,7 @@ public sealed class PpoStage(
             throw new InvalidOperationException($"Round {round.Number} sampled {prompts.Count} prompt(s); PPO needs at least 2.");
         var ppo = settings.Ppo ?? new PpoRunConfig();
         var config = ppo with { Reward = ppo.Reward with { RewardModelId = rewardModelId } };
-        var ids = PpoRewardSourceLoaders.All.Select(l => l.ModelId(config.Reward)).OfType<int>().ToList();
-        var behind = await db.ModelVersions.AsNoTracking().Where(m => ids.Contains(m.Id)).Select(m => new { m.LabelsSeen, m.NewestLabelAt }).ToListAsync(cancellationToken);
+        var counts = await PpoPromptSnapshot.Counts.OfAsync(db, prompts.Count, config.Reward, cancellationToken);
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var run = new TrainingRun(TrainingKind.Ppo, config.ToJson(), $"round {round.Number}", round.ProjectId, round.PolicyId, round.Id);
@@ -70,7 +69,7 @@ public sealed class PpoStage(
             foreach (var prompt in prompts)
                 await PpoPromptSnapshot.WriteAsync(writer, prompt, cancellationToken);
             await File.WriteAllTextAsync(Path.Combine(runFolder, PpoPromptSnapshot.CountsFile),
-                new PpoPromptSnapshot.Counts(prompts.Count, behind.Sum(m => m.LabelsSeen ?? 0), behind.Max(m => m.NewestLabelAt)).ToJson(), cancellationToken);
+                counts.ToJson(), cancellationToken);
         }, cancellationToken);
         round.AttachRun(run.Id);
         await db.SaveChangesAsync(cancellationToken);

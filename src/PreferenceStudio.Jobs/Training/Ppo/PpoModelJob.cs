@@ -58,10 +58,7 @@ public sealed class PpoModelJob(
     protected override async Task<string> WriteSnapshotAsync(int projectId, DatasetWriter dataset, CancellationToken cancellationToken)
     {
         var prompts = await PpoPromptSnapshot.WriteProjectPromptsAsync(Db, projectId, dataset, cancellationToken);
-        var ids = PpoRewardSourceLoaders.All.Select(l => l.ModelId(_config!.Reward)).OfType<int>().ToList();
-        var models = await Db.ModelVersions.AsNoTracking().Where(m => ids.Contains(m.Id))
-            .Select(m => new { m.LabelsSeen, m.NewestLabelAt }).ToListAsync(cancellationToken);
-        return new PpoPromptSnapshot.Counts(prompts, models.Sum(m => m.LabelsSeen ?? 0), models.Max(m => m.NewestLabelAt)).ToJson();
+        return (await PpoPromptSnapshot.Counts.OfAsync(Db, prompts, _config!.Reward, cancellationToken)).ToJson();
     }
 
     protected override LabelsSeen ReadLabelsSeen(string counts)

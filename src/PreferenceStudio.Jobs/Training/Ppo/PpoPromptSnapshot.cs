@@ -27,6 +27,16 @@ public static class PpoPromptSnapshot
 
         public static Counts FromJson(string json) =>
             JsonSerializer.Deserialize<Counts>(json, Json) ?? throw new FormatException($"{CountsFile} is empty.");
+
+        /// <summary>The counts of <paramref name="prompts"/> prompts and the labels behind the reward models <paramref name="reward"/> names.</summary>
+        public static async Task<Counts> OfAsync(PreferenceStudioDbContext db, int prompts, PpoRewardSection reward, CancellationToken cancellationToken)
+        {
+            ArgumentNullException.ThrowIfNull(db);
+            var ids = PpoRewardSourceLoaders.All.Select(l => l.ModelId(reward)).OfType<int>().ToList();
+            var models = await db.ModelVersions.AsNoTracking().Where(m => ids.Contains(m.Id))
+                .Select(m => new { m.LabelsSeen, m.NewestLabelAt }).ToListAsync(cancellationToken);
+            return new Counts(prompts, models.Sum(m => m.LabelsSeen ?? 0), models.Max(m => m.NewestLabelAt));
+        }
     }
 
     /// <summary>Every prompt of the project, in id order; returns how many.</summary>

@@ -5,7 +5,7 @@ using PreferenceStudio.Training.Ppo;
 namespace PreferenceStudio.Jobs.Training;
 
 /// <summary>
-/// A PPO run's reward: its sources' rewards weighted and summed token by token, as <see cref="PpoRewards.Mix"/> does,
+/// A PPO run's reward: its sources' rewards weighted and summed token by token by <see cref="PpoRewards.Mix"/>,
 /// remembering each source's weighted share of the last rollout's mean score so the run's curves show the reward by
 /// source (objective/scores/{source}, which sum to objective/scores).
 /// </summary>
@@ -22,7 +22,7 @@ public sealed class PpoRewardMix : IDisposable
         if (sources.Count == 0)
             throw new ArgumentException("a PPO run's reward needs at least one source", nameof(sources));
         _sources = sources;
-        Reward = Score;
+        Reward = PpoRewards.Mix([.. sources.Select(source => (source.Weight, Recorded(source)))]);
     }
 
     public PpoRewardFunction Reward { get; }
@@ -30,24 +30,17 @@ public sealed class PpoRewardMix : IDisposable
     /// <summary>Each source's weighted mean score per response over the last rollout scored.</summary>
     public IReadOnlyDictionary<string, double> LastMeans => _lastMeans;
 
-    private float[][] Score(IReadOnlyList<PpoSample> samples)
+    /// <summary>The source's reward as it is, its weighted mean score per response remembered on the way to the mix.</summary>
+    private PpoRewardFunction Recorded(IPpoRewardSource source) => samples =>
     {
-        var total = samples.Select(s => new float[s.Response.Length]).ToArray();
-        foreach (var source in _sources)
-        {
-            var part = PpoRewards.Check(source.Reward(samples), samples);
-            var sum = 0.0;
-            for (var i = 0; i < total.Length; i++)
-                for (var t = 0; t < total[i].Length; t++)
-                {
-                    var weighted = (float)source.Weight * part[i][t];
-                    total[i][t] += weighted;
-                    sum += weighted;
-                }
-            _lastMeans[source.Name] = samples.Count == 0 ? 0 : sum / samples.Count;
-        }
-        return total;
-    }
+        var part = PpoRewards.Check(source.Reward(samples), samples);
+        var sum = 0.0;
+        foreach (var scores in part)
+            foreach (var score in scores)
+                sum += (float)source.Weight * score;
+        _lastMeans[source.Name] = samples.Count == 0 ? 0 : sum / samples.Count;
+        return part;
+    };
 
     /// <summary>The trainer's progress with each step's per-source scores added, from the rollout that step scored.</summary>
     public IProgress<TrainingStep> WithSourceScores(IProgress<TrainingStep> progress)
