@@ -371,6 +371,10 @@ namespace PreferenceStudio.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("policy_id");
 
+                    b.Property<int?>("PrincipleRewardModelId")
+                        .HasColumnType("integer")
+                        .HasColumnName("principle_reward_model_id");
+
                     b.Property<int>("ProjectId")
                         .HasColumnType("integer")
                         .HasColumnName("project_id");
@@ -395,6 +399,10 @@ namespace PreferenceStudio.Data.Migrations
                         .IsRequired()
                         .HasColumnType("jsonb")
                         .HasColumnName("settings");
+
+                    b.Property<int?>("SpanRewardModelId")
+                        .HasColumnType("integer")
+                        .HasColumnName("span_reward_model_id");
 
                     b.Property<int?>("Stage")
                         .HasColumnType("integer")
@@ -434,6 +442,9 @@ namespace PreferenceStudio.Data.Migrations
                     b.HasIndex("PolicyId")
                         .HasDatabaseName("ix_loop_rounds_policy_id");
 
+                    b.HasIndex("PrincipleRewardModelId")
+                        .HasDatabaseName("ix_loop_rounds_principle_reward_model_id");
+
                     b.HasIndex("ProjectId")
                         .IsUnique()
                         .HasDatabaseName("ux_loop_rounds_one_unfinished_per_project")
@@ -444,6 +455,9 @@ namespace PreferenceStudio.Data.Migrations
 
                     b.HasIndex("RewardModelId")
                         .HasDatabaseName("ix_loop_rounds_reward_model_id");
+
+                    b.HasIndex("SpanRewardModelId")
+                        .HasDatabaseName("ix_loop_rounds_span_reward_model_id");
 
                     b.HasIndex("ProjectId", "Number")
                         .IsUnique()
@@ -1534,6 +1548,12 @@ namespace PreferenceStudio.Data.Migrations
                         .IsRequired()
                         .HasConstraintName("fk_loop_rounds_model_versions_policy_id");
 
+                    b.HasOne("PreferenceStudio.Core.Training.ModelVersion", null)
+                        .WithMany()
+                        .HasForeignKey("PrincipleRewardModelId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_loop_rounds_model_versions_principle_reward_model_id");
+
                     b.HasOne("PreferenceStudio.Core.Projects.Project", null)
                         .WithMany()
                         .HasForeignKey("ProjectId")
@@ -1553,6 +1573,12 @@ namespace PreferenceStudio.Data.Migrations
                         .HasForeignKey("RewardModelId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_loop_rounds_model_versions_reward_model_id");
+
+                    b.HasOne("PreferenceStudio.Core.Training.ModelVersion", null)
+                        .WithMany()
+                        .HasForeignKey("SpanRewardModelId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_loop_rounds_model_versions_span_reward_model_id");
 
                     b.OwnsMany("PreferenceStudio.Core.Loop.RoundStage", "Stages", b1 =>
                         {

@@ -51,6 +51,7 @@ public static class JobsExtensions
         services.AddScoped<Loop.IRoundStage, Loop.Stages.PolicyUpdateStage>();
         services.AddScoped<Loop.Stages.DpoStage>();
         services.AddScoped<Loop.Stages.PpoStage>();
+        services.AddScoped<Loop.FineGrainedRewardRefresh>();
         services.AddScoped<Loop.IRoundStage, Loop.Stages.EvaluateStage>();
         foreach (var format in new Export.IDatasetFormat[]
                  {

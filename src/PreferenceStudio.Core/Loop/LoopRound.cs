@@ -59,6 +59,11 @@ public sealed class LoopRound
     public int ReferenceId { get; private set; }
     public int BasePolicyId { get; private set; }
     public int? RewardModelId { get; private set; }
+
+    /// <summary>The span and principle reward models the round retrained for PPO's dense rewards; null when its PPO uses none.</summary>
+    public int? SpanRewardModelId { get; private set; }
+    public int? PrincipleRewardModelId { get; private set; }
+
     public int? OutputPolicyId { get; private set; }
 
     /// <summary>Pairwise tasks the round gave people, and how many of them were labelled in time.</summary>
@@ -139,6 +144,10 @@ public sealed class LoopRound
         RewardModelId = modelId;
         RewardAccuracy = heldOutAccuracy;
     }
+
+    public void RecordSpanRewardModel(int modelId) => SpanRewardModelId = modelId;
+
+    public void RecordPrincipleRewardModel(int modelId) => PrincipleRewardModelId = modelId;
 
     /// <summary>The pairs stage handed <paramref name="tasks"/> tasks to people and waits for them until <paramref name="dueAt"/>.</summary>
     public void WaitForLabels(int tasks, DateTimeOffset dueAt)

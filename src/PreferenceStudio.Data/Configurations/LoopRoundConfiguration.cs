@@ -30,6 +30,8 @@ internal sealed class LoopRoundConfiguration : IEntityTypeConfiguration<LoopRoun
         b.HasOne<ModelVersion>().WithMany().HasForeignKey(r => r.ReferenceId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<ModelVersion>().WithMany().HasForeignKey(r => r.BasePolicyId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<ModelVersion>().WithMany().HasForeignKey(r => r.RewardModelId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<ModelVersion>().WithMany().HasForeignKey(r => r.SpanRewardModelId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<ModelVersion>().WithMany().HasForeignKey(r => r.PrincipleRewardModelId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<ModelVersion>().WithMany().HasForeignKey(r => r.OutputPolicyId).OnDelete(DeleteBehavior.Restrict);
         b.OwnsMany(r => r.Stages, s =>
         {

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using PreferenceStudio.Core.Loop;
 using PreferenceStudio.Core.Training;
 using PreferenceStudio.Data;
+using PreferenceStudio.Jobs.Training;
 
 namespace PreferenceStudio.Jobs.Loop;
 
@@ -43,6 +44,9 @@ public sealed class LoopSettingsStore(PreferenceStudioDbContext db, IRecurringJo
             errors.Add($"{BasePolicyField}: choose the policy the loop starts from");
         errors.AddRange(change.Validate());
         errors.AddRange(LoopRoundSettings.ValidateConfigs(change.RewardConfigJson, change.DpoConfigJson, change.PpoConfigJson));
+        if (errors.Count == 0 && change.PolicyTrainer == PolicyTrainer.Ppo)
+            errors.AddRange((await FineGrainedRewardRefresh.CheckAsync(db, projectId, PpoRunConfig.FromJson(change.PpoConfigJson).Reward, cancellationToken))
+                .Select(e => "ppo." + e));
         if (errors.Count > 0)
             return errors;
 

@@ -89,7 +89,7 @@ public sealed class LoopQuery(IDbContextFactory<PreferenceStudioDbContext> conte
         var round = await db.LoopRounds.AsNoTracking().SingleOrDefaultAsync(r => r.ProjectId == project.Id && r.Number == number, ct);
         if (round is null)
             return null;
-        int?[] named = [round.PolicyId, round.ReferenceId, round.BasePolicyId, round.RewardModelId, round.OutputPolicyId];
+        int?[] named = [round.PolicyId, round.ReferenceId, round.BasePolicyId, round.RewardModelId, round.SpanRewardModelId, round.PrincipleRewardModelId, round.OutputPolicyId];
         var ids = named.OfType<int>().Distinct().ToList();
         var models = await db.ModelVersions.AsNoTracking().Where(m => ids.Contains(m.Id)).ToDictionaryAsync(m => m.Id, m => m.Name, ct);
         var lineage = round.OutputPolicyId is { } output ? await LineageAsync(db, output, ct) : [];

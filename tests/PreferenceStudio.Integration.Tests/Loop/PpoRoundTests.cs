@@ -4,9 +4,13 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using PreferenceStudio.Core.Loop;
 using PreferenceStudio.Core.Training;
+using PreferenceStudio.Integration.Tests.Training;
 using PreferenceStudio.Jobs.Loop;
 using PreferenceStudio.Jobs.Training;
+using PreferenceStudio.Training;
 using PreferenceStudio.Training.Ppo;
+using PreferenceStudio.Training.Principles;
+using PreferenceStudio.Training.Spans;
 using PreferenceStudio.Web.Seeding;
 
 namespace PreferenceStudio.Integration.Tests.Loop;
@@ -61,6 +65,127 @@ public class PpoRoundTests : LoopTest
         (await db.LoopSettings.SingleAsync(s => s.ProjectId == ProjectId)).PolicyId.ShouldBe(policy.Id);
         round.WinRateVsBase.ShouldNotBeNull();
         LoopRoundSettings.FromJson(round.SettingsJson).Trainer.ShouldBe(PolicyTrainer.Ppo);
+    }
+
+    private static readonly SpanRewardRunConfig QuickSpan = new()
+    {
+        Trainer = new SpanRewardConfig { LearningRate = 1e-3, BatchSize = 2, Epochs = 1, MaxLength = 256, Seed = 7 },
+        EvalShare = 0.25,
+    };
+
+    private static readonly PrincipleRewardRunConfig QuickPrinciple = new()
+    {
+        Trainer = new PrincipleRewardConfig { LearningRate = 1e-3, BatchSize = 4, Epochs = 1, MaxLength = 512, Seed = 11 },
+        EvalShare = 0.25,
+    };
+
+    /// <summary>A model version as a run on <paramref name="projectId"/> registers it, the run itself not run: the round retrains it, never loads it.</summary>
+    private async Task<int> RegisterTrainedAsync(TrainingKind runKind, string configJson, ModelKind kind, ModelOrigin origin, int projectId)
+    {
+        await using var db = Database.CreateContext();
+        var run = new TrainingRun(runKind, configJson, "researcher", projectId, BaseId);
+        db.TrainingRuns.Add(run);
+        await db.SaveChangesAsync();
+        var model = new ModelVersion($"{kind} of run {run.Id}", kind, $"models/{kind}-{run.Id}", BaseId, run.Id, origin);
+        db.ModelVersions.Add(model);
+        await db.SaveChangesAsync();
+        return model.Id;
+    }
+
+    private Task<int> RegisterSpanModelAsync() =>
+        RegisterTrainedAsync(TrainingKind.SpanRewardModel, QuickSpan.ToJson(), ModelKind.SpanReward, ModelOrigin.SpanRewardRun, ProjectId);
+
+    private Task<int> RegisterPrincipleModelAsync() =>
+        RegisterTrainedAsync(TrainingKind.PrincipleRewardModel, QuickPrinciple.ToJson(), ModelKind.PrincipleReward, ModelOrigin.PrincipleRewardRun, ProjectId);
+
+    [Fact]
+    public async Task Round_PpoWithSpanAndPrincipleRewards_RetrainsBothOnEveryLabelSoFarAndPpoLearnsFromTheRetrainedModels()
+    {
+        await LabelSeedTasksAsync();
+        var (span, principle) = (await RegisterSpanModelAsync(), await RegisterPrincipleModelAsync());
+        // Given after the named models were trained: the round's retrained models must learn from them.
+        int spanLabels, principleLabels;
+        string principleText;
+        await using (var db = Database.CreateContext())
+        {
+            spanLabels = await DemoFeedback.MarkSpansAsync(db, ProjectId);
+            principleLabels = await DemoFeedback.JudgePrinciplesAsync(db, ProjectId);
+            principleText = await db.Principles.Where(p => p.ProjectId == ProjectId).OrderBy(p => p.Order).Select(p => p.Text).FirstAsync();
+        }
+        var ppo = QuickPpo with
+        {
+            Reward = new PpoRewardSection
+            {
+                SpanModelId = span, SpanWeight = 0.5, PrincipleModelId = principle, PrincipleWeight = 2,
+                Principles = [new WeightedPrinciple(principleText, 1)],
+            },
+        };
+        await SaveLoopAsync(Settings(humanShare: 0) with { PolicyTrainer = PolicyTrainer.Ppo, PpoConfigJson = ppo.ToJson() });
+        await using var worker = await StartWorkerAsync();
+        var started = await StartRoundAsync();
+
+        var round = await WaitForRoundAsync(started.Id, [RoundState.Succeeded, RoundState.Failed, RoundState.Cancelled]);
+
+        round.State.ShouldBe(RoundState.Succeeded, await DescribeRoundAsync(round.Id));
+        await using var read = Database.CreateContext();
+        foreach (var (named, made, runKind, kind, labels) in new[]
+                 {
+                     (span, round.SpanRewardModelId, TrainingKind.SpanRewardModel, ModelKind.SpanReward, spanLabels),
+                     (principle, round.PrincipleRewardModelId, TrainingKind.PrincipleRewardModel, ModelKind.PrincipleReward, principleLabels),
+                 })
+        {
+            made.ShouldNotBeNull(kind.ToString());
+            made.ShouldNotBe(named);
+            var model = await read.ModelVersions.SingleAsync(m => m.Id == made);
+            model.Kind.ShouldBe(kind);
+            model.LabelsSeen.ShouldBe(labels);
+            // The named model's settings again, as a run of the round.
+            var run = await read.TrainingRuns.SingleAsync(r => r.Id == model.TrainingRunId);
+            var template = await read.TrainingRuns.SingleAsync(r => r.Id == read.ModelVersions.Single(m => m.Id == named).TrainingRunId);
+            (run.Kind, run.RoundId, run.ProjectId, run.BaseModelVersionId, run.State).ShouldBe((runKind, round.Id, ProjectId, template.BaseModelVersionId, RunState.Succeeded));
+            run.ConfigJson.ShouldBe(template.ConfigJson);
+        }
+        var stage = round.Stages.Single(s => s.Kind == RoundStageKind.RewardModel).Summary!;
+        stage.ShouldContain($"span reward model {round.SpanRewardModelId} from run");
+        stage.ShouldContain($"principle reward model {round.PrincipleRewardModelId} from run");
+
+        // PPO's reward mixes the round's three models, each source's score recorded.
+        var ppoRun = await read.TrainingRuns.SingleAsync(r => r.RoundId == round.Id && r.Kind == TrainingKind.Ppo);
+        var reward = PpoRunConfig.FromJson(ppoRun.ConfigJson).Reward;
+        (reward.RewardModelId, reward.SpanModelId, reward.PrincipleModelId).ShouldBe((round.RewardModelId, round.SpanRewardModelId, round.PrincipleRewardModelId));
+        (reward.SpanWeight, reward.PrincipleWeight).ShouldBe((0.5, 2));
+        foreach (var source in new[] { "reward_model", "span", "principle" })
+            (await read.RunMetrics.AnyAsync(m => m.RunId == ppoRun.Id && m.Key == PpoRewardMix.SourceScorePrefix + source)).ShouldBeTrue(source);
+        round.Stages.Single(s => s.Kind == RoundStageKind.Dpo).Summary!
+            .ShouldContain($"span reward model {round.SpanRewardModelId}, principle reward model {round.PrincipleRewardModelId}");
+    }
+
+    [Fact]
+    public async Task SaveAsync_PpoNamesModelsARoundCannotRetrain_NamesEachFieldAndChangesNothing()
+    {
+        int untrained;
+        await using (var db = Database.CreateContext())
+        {
+            // A span model someone copied into the store: no run of this project made it, so no round can repeat it.
+            var copied = new ModelVersion("copied span model", ModelKind.SpanReward, "models/copied");
+            db.ModelVersions.Add(copied);
+            await db.SaveChangesAsync();
+            untrained = copied.Id;
+        }
+        var ppo = QuickPpo with
+        {
+            Reward = new PpoRewardSection { SpanModelId = untrained, PrincipleModelId = BaseId, Principles = [new WeightedPrinciple("Is it kind?", 1)] },
+        };
+        await using var scope = App.Services.CreateAsyncScope();
+
+        var errors = await scope.ServiceProvider.GetRequiredService<LoopSettingsStore>().SaveAsync(ProjectId, BaseId,
+            Settings(humanShare: 0) with { PolicyTrainer = PolicyTrainer.Ppo, PpoConfigJson = ppo.ToJson() }, "researcher", CancellationToken.None);
+
+        errors.Count.ShouldBe(2, string.Join("\n", errors));
+        errors.ShouldContain(e => e.StartsWith($"ppo.reward.span_model_id: model version {untrained} was not made by a span reward model run here", StringComparison.Ordinal));
+        errors.ShouldContain(e => e.StartsWith($"ppo.reward.principle_model_id: model version {BaseId} is a Policy model", StringComparison.Ordinal));
+        await using var read = Database.CreateContext();
+        (await read.LoopSettings.AnyAsync(s => s.ProjectId == ProjectId)).ShouldBeFalse();
     }
 
     [Fact]

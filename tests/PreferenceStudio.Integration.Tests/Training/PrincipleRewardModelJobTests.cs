@@ -20,24 +20,11 @@ public class PrincipleRewardModelJobTests : TrainingJobTest
         EvalShare = 0.25,
     };
 
-    /// <summary>
-    /// Four principle tasks (two responses each) judged on every demo principle by one annotator, yes and no
-    /// alternating, except one "not applicable" verdict, which is left out: 23 examples from 4 labels.
-    /// </summary>
+    /// <summary>Four principle tasks judged on every demo principle: 23 examples from 4 labels (one verdict "not applicable").</summary>
     private async Task<int> LabelAsync(int tasks = 4)
     {
-        var annotator = await AnnotatorAsync();
-        var labelled = await TasksAsync(TaskKind.Principle, tasks);
         await using var db = Database.CreateContext();
-        var principles = await db.Principles.Where(p => p.ProjectId == ProjectId).OrderBy(p => p.Order).Select(p => p.Id).ToListAsync();
-        for (var i = 0; i < labelled.Count; i++)
-        {
-            var verdicts = labelled[i].Responses.SelectMany((r, j) => principles.Select((p, k) => new PrincipleVerdict(r.ResponseId, p,
-                i == 0 && j == 0 && k == 0 ? Verdict.NotApplicable : (i + j + k) % 2 == 0 ? Verdict.Yes : Verdict.No, null))).ToList();
-            db.Annotations.Add(new PrincipleAnnotation(Context(labelled[i], annotator), verdicts));
-        }
-        await db.SaveChangesAsync();
-        return labelled.Count;
+        return await DemoFeedback.JudgePrinciplesAsync(db, ProjectId, tasks);
     }
 
     [Fact]

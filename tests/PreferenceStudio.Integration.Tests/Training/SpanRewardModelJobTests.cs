@@ -21,30 +21,10 @@ public class SpanRewardModelJobTests : TrainingJobTest
         EvalShare = 0.25,
     };
 
-    /// <summary>
-    /// The demo project's four span tasks labelled by its two annotators (eight labels, one response each): the first
-    /// word of a response marked factual-error on even labels, irrelevant on every third, the rest submitted with no
-    /// error. Returns how many labels were written.
-    /// </summary>
     private async Task<int> LabelAsync(int count = 8)
     {
-        var annotators = new[] { await AnnotatorAsync(), await AnnotatorAsync("annotator2@demo.local") };
-        var tasks = await TasksAsync(TaskKind.Span, 4);
         await using var db = Database.CreateContext();
-        var labels = await db.SpanLabels.Where(l => l.ProjectId == ProjectId).ToDictionaryAsync(l => l.Key, l => l.Id);
-        for (var i = 0; i < count; i++)
-        {
-            var task = tasks[i % tasks.Count];
-            var responseId = task.Responses[0].ResponseId;
-            var text = (await db.Responses.SingleAsync(r => r.Id == responseId)).Text;
-            var firstWord = Math.Max(1, text.IndexOf(' ', StringComparison.Ordinal));
-            List<MarkedSpan> spans = i % 2 == 0 ? [new(responseId, 0, firstWord, labels["factual-error"], Severity.Major, null)]
-                : i % 3 == 0 ? [new(responseId, 0, firstWord, labels["irrelevant"], Severity.Minor, null)]
-                : [];
-            db.Annotations.Add(new SpanAnnotation(Context(task, annotators[i / tasks.Count]), spans, []));
-        }
-        await db.SaveChangesAsync();
-        return count;
+        return await DemoFeedback.MarkSpansAsync(db, ProjectId, count);
     }
 
     [Fact]

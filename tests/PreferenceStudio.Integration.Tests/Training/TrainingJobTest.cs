@@ -54,8 +54,7 @@ public abstract class TrainingJobTest : WebAppTest
         return tasks;
     }
 
-    protected static AnnotationContext Context(AnnotationTask task, string annotator) =>
-        new(task.Id, annotator, null, Guid.NewGuid(), TimeSpan.FromSeconds(10), [.. task.Responses.Select(r => r.ResponseId)], null, DateTimeOffset.UtcNow);
+    protected static AnnotationContext Context(AnnotationTask task, string annotator) => DemoFeedback.Context(task, annotator);
 
     protected async Task<string> AnnotatorAsync(string email = "annotator@demo.local")
     {

@@ -12,8 +12,9 @@ namespace PreferenceStudio.Jobs.Loop.Stages;
 
 /// <summary>
 /// (4, with PPO chosen) PPO from the round's policy on the round's prompts (those the sample stage answered), with the
-/// round's reward model (refreshed by stage 1 on every label so far) as the scalar reward and any span or principle
-/// model the loop's PPO settings name beside it, against the round's reference, as a PPO run inside the round's job.
+/// round's reward models (the scalar one, and the span and principle ones the loop's PPO settings name, each retrained
+/// by stage 1 on every label so far) mixed as the settings weigh them, against the round's reference, as a PPO run
+/// inside the round's job.
 /// The run's snapshot is the round's prompts, put in its folder before the run is stored. The run registers the new
 /// policy (origin Round, parent the round's policy); a resumed stage continues the run from its checkpoint. The round's
 /// pairs still matter: the people's labels of them refresh the next round's reward model.
@@ -40,7 +41,14 @@ public sealed class PpoStage(
             ? string.Create(CultureInfo.InvariantCulture, $", held-out reward {before:0.000} → {after:0.000}")
             : "";
         return StageOutcome.Finished(string.Create(CultureInfo.InvariantCulture,
-            $"PPO: policy {policy.Id} from run {run.Id}: {run.TotalSteps} iterations on the round's prompts, reward model {round.RewardModelId}{measured}"));
+            $"PPO: policy {policy.Id} from run {run.Id}: {run.TotalSteps} iterations on the round's prompts, rewards from {Sources(run)}{measured}"));
+    }
+
+    private static string Sources(TrainingRun run)
+    {
+        var reward = PpoRunConfig.FromJson(run.ConfigJson).Reward;
+        var named = new[] { ("reward model", reward.RewardModelId), ("span reward model", reward.SpanModelId), ("principle reward model", reward.PrincipleModelId) };
+        return string.Join(", ", named.Where(n => n.Item2 is not null).Select(n => $"{n.Item1} {n.Item2}"));
     }
 
     private string Store(string relative) => storage.Value.Resolve(environment.ContentRootPath, relative);
@@ -48,15 +56,22 @@ public sealed class PpoStage(
     /// <summary>The run, its snapshot (the round's prompts and the labels behind its reward) and the stage's link to it, stored together.</summary>
     private async Task<long> StartRunAsync(LoopRound round, LoopRoundSettings settings, CancellationToken cancellationToken)
     {
-        if (round.RewardModelId is not { } rewardModelId)
+        var ppo = settings.Ppo ?? new PpoRunConfig();
+        // The round's own reward models stand in for those the settings name: retrained by stage 1 on every label so far.
+        var reward = ppo.Reward with
+        {
+            RewardModelId = round.RewardModelId,
+            SpanModelId = round.SpanRewardModelId ?? ppo.Reward.SpanModelId,
+            PrincipleModelId = round.PrincipleRewardModelId ?? ppo.Reward.PrincipleModelId,
+        };
+        if (!reward.HasSource)
             throw new InvalidOperationException(
-                $"Round {round.Number} has no reward model, and PPO learns from one. Label at least 2 preference pairs so the round's first stage can train it, or choose DPO.");
+                $"Round {round.Number} has no reward model, and PPO learns from one. Label at least 2 preference pairs so the round's first stage can train it, name a span or principle reward model in the loop's PPO settings, or choose DPO.");
         var promptIds = (await RoundSamples.LoadAsync(db, round, cancellationToken)).Select(s => s.PromptId).Distinct().ToList();
         var prompts = await db.Prompts.AsNoTracking().Where(p => promptIds.Contains(p.Id)).OrderBy(p => p.Id).ToListAsync(cancellationToken);
         if (prompts.Count < 2)
             throw new InvalidOperationException($"Round {round.Number} sampled {prompts.Count} prompt(s); PPO needs at least 2.");
-        var ppo = settings.Ppo ?? new PpoRunConfig();
-        var config = ppo with { Reward = ppo.Reward with { RewardModelId = rewardModelId } };
+        var config = ppo with { Reward = reward };
         var counts = await PpoPromptSnapshot.Counts.OfAsync(db, prompts.Count, config.Reward, cancellationToken);
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);

@@ -12,8 +12,10 @@ namespace PreferenceStudio.Jobs.Loop.Stages;
 /// (1) Refreshes the reward model on every label so far: a reward-model run on the loop's base policy as backbone, run
 /// inside the round's job (its curves, checkpoints and resume are the run's). A resumed stage continues its run. With
 /// fewer than 2 pairs in the project it trains nothing, and the round uses the last reward model an earlier round made.
+/// A PPO loop whose reward mixes in a span or principle reward model has those retrained here too
+/// (<see cref="FineGrainedRewardRefresh"/>), after the scalar one.
 /// </summary>
-public sealed class RewardModelStage(PreferenceStudioDbContext db, InlineTrainingRun runner) : IRoundStage
+public sealed class RewardModelStage(PreferenceStudioDbContext db, InlineTrainingRun runner, FineGrainedRewardRefresh fineGrained) : IRoundStage
 {
     public const string HeldOutAccuracy = "eval_rewards/accuracies";
 
@@ -23,6 +25,16 @@ public sealed class RewardModelStage(PreferenceStudioDbContext db, InlineTrainin
     {
         ArgumentNullException.ThrowIfNull(round);
         ArgumentNullException.ThrowIfNull(settings);
+        var scalar = await RefreshScalarAsync(round, settings, cancellationToken);
+        if (settings is not { Trainer: PolicyTrainer.Ppo, Ppo.Reward: { } reward })
+            return StageOutcome.Finished(scalar);
+        var made = await fineGrained.RunAsync(round, reward, cancellationToken);
+        return StageOutcome.Finished(string.Join("; ", made.Prepend(scalar)));
+    }
+
+    /// <summary>The scalar reward model's refresh; what it did, for the stage's summary.</summary>
+    private async Task<string> RefreshScalarAsync(LoopRound round, LoopRoundSettings settings, CancellationToken cancellationToken)
+    {
         var runId = round.Current?.RunId;
         if (runId is null)
         {
@@ -38,7 +50,7 @@ public sealed class RewardModelStage(PreferenceStudioDbContext db, InlineTrainin
         round.RecordRewardModel(run.OutputModelVersionId!.Value, accuracy);
         round.ReportProgress(run.Step, run.TotalSteps);
         var shown = accuracy is { } a ? a.ToString("0.000", CultureInfo.InvariantCulture) : "n/a (no held-out pairs)";
-        return StageOutcome.Finished($"reward model {run.OutputModelVersionId} from run {run.Id}: {run.TotalSteps} steps, held-out accuracy {shown}");
+        return $"reward model {run.OutputModelVersionId} from run {run.Id}: {run.TotalSteps} steps, held-out accuracy {shown}";
     }
 
     /// <summary>The run and the stage's link to it are stored together, so a resumed stage never starts a second run.</summary>
@@ -65,7 +77,7 @@ public sealed class RewardModelStage(PreferenceStudioDbContext db, InlineTrainin
         return count;
     }
 
-    private async Task<StageOutcome> SkipAsync(LoopRound round, int pairs, CancellationToken cancellationToken)
+    private async Task<string> SkipAsync(LoopRound round, int pairs, CancellationToken cancellationToken)
     {
         var earlier = await db.LoopRounds.AsNoTracking()
             .Where(r => r.ProjectId == round.ProjectId && r.Number < round.Number && r.RewardModelId != null)
@@ -75,6 +87,6 @@ public sealed class RewardModelStage(PreferenceStudioDbContext db, InlineTrainin
         var ranking = earlier is null
             ? "no reward model yet: the people's labels alone make the round's pairs"
             : $"round {earlier.Number}'s reward model {earlier.RewardModelId} ranks the samples";
-        return StageOutcome.Finished($"skipped: {pairs} preference pair(s) in the project, a reward model needs at least 2; {ranking}");
+        return $"reward model skipped: {pairs} preference pair(s) in the project, a reward model needs at least 2; {ranking}";
     }
 }
