@@ -28,7 +28,11 @@ public static class PpoPromptSnapshot
         public static Counts FromJson(string json) =>
             JsonSerializer.Deserialize<Counts>(json, Json) ?? throw new FormatException($"{CountsFile} is empty.");
 
-        /// <summary>The counts of <paramref name="prompts"/> prompts and the labels behind the reward models <paramref name="reward"/> names.</summary>
+        /// <summary>
+        /// The counts of <paramref name="prompts"/> prompts and the labels behind the reward models <paramref name="reward"/>
+        /// names, summed over the models: an upper bound when a principle verdict taught both the scalar model (as a
+        /// preference pair) and the principle model, since the models record how many labels they saw, not which.
+        /// </summary>
         public static async Task<Counts> OfAsync(PreferenceStudioDbContext db, int prompts, PpoRewardSection reward, CancellationToken cancellationToken)
         {
             ArgumentNullException.ThrowIfNull(db);
