@@ -128,6 +128,40 @@ public class LoopPagesTests : UseCaseTest
     }
 
     [Fact]
+    public async Task RoundPage_RoundRetrainedSpanAndPrincipleModels_LinksEachByItsNameAsText()
+    {
+        await using (var db = Database.CreateContext())
+        {
+            var span = new ModelVersion("span " + Markup, ModelKind.SpanReward, "models/span");
+            var principle = new ModelVersion("principle " + Markup, ModelKind.PrincipleReward, "models/principle");
+            db.ModelVersions.AddRange(span, principle);
+            await db.SaveChangesAsync();
+            var round = await db.LoopRounds.SingleAsync(r => r.Id == _round.Id);
+            round.RecordSpanRewardModel(span.Id);
+            round.RecordPrincipleRewardModel(principle.Id);
+            await db.SaveChangesAsync();
+        }
+        var researcher = await SignedInAsync("Researcher");
+
+        var page = Parse(await researcher.GetStringAsync(RoundPage));
+
+        page.QuerySelector("[data-testid=round-span-reward-model]")!.TextContent.Trim().ShouldStartWith("span " + Markup);
+        page.QuerySelector("[data-testid=round-principle-reward-model]")!.TextContent.Trim().ShouldStartWith("principle " + Markup);
+        page.QuerySelector("[data-testid=round-page]")!.QuerySelectorAll("script, img").ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task RoundPage_NoRetrainedSpanOrPrincipleModel_ShowsNeitherRow()
+    {
+        var researcher = await SignedInAsync("Researcher");
+
+        var page = Parse(await researcher.GetStringAsync(RoundPage));
+
+        page.QuerySelector("[data-testid=round-span-reward-model]").ShouldBeNull();
+        page.QuerySelector("[data-testid=round-principle-reward-model]").ShouldBeNull();
+    }
+
+    [Fact]
     public async Task RoundPage_NoSuchRound_404SayingWhich()
     {
         var researcher = await SignedInAsync("Researcher");
