@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using PreferenceStudio.Core.Loop;
 using PreferenceStudio.Core.Training;
+using PreferenceStudio.Integration.Tests.Jobs;
 using PreferenceStudio.Integration.Tests.Training;
 using PreferenceStudio.Jobs.Loop;
 using PreferenceStudio.Jobs.Training;
@@ -158,6 +159,43 @@ public class PpoRoundTests : LoopTest
             (await read.RunMetrics.AnyAsync(m => m.RunId == ppoRun.Id && m.Key == PpoRewardMix.SourceScorePrefix + source)).ShouldBeTrue(source);
         round.Stages.Single(s => s.Kind == RoundStageKind.Dpo).Summary!
             .ShouldContain($"span reward model {round.SpanRewardModelId}, principle reward model {round.PrincipleRewardModelId}");
+    }
+
+    [Fact]
+    public async Task Round_WorkerKilledWhileRetrainingTheSpanModel_AnotherNodeResumesThatRunAndTheRoundSucceeds()
+    {
+        const int saveSteps = 2;
+        await LabelSeedTasksAsync();
+        await using (var db = Database.CreateContext())
+            await DemoFeedback.MarkSpansAsync(db, ProjectId);
+        // Long enough to be killed in: 6 training responses, 2 a step, 40 epochs.
+        var span = await RegisterTrainedAsync(TrainingKind.SpanRewardModel,
+            (QuickSpan with { Trainer = QuickSpan.Trainer with { Epochs = 40 }, SaveSteps = saveSteps }).ToJson(),
+            ModelKind.SpanReward, ModelOrigin.SpanRewardRun, ProjectId);
+        await SaveLoopAsync(Settings(humanShare: 0) with
+        {
+            PolicyTrainer = PolicyTrainer.Ppo, PpoConfigJson = (QuickPpo with { Reward = new PpoRewardSection { SpanModelId = span } }).ToJson(),
+        });
+        using var doomed = WorkerProcess.Start(Database.ConnectionString, storageRoot: Store);
+        var started = await StartRoundAsync();
+
+        var retraining = await WaitForAsync(db => db.TrainingRuns.AsNoTracking()
+            .FirstOrDefaultAsync(r => r.RoundId == started.Id && r.Kind == TrainingKind.SpanRewardModel && r.Step > saveSteps), "a span step past the first checkpoint");
+        doomed.Kill();
+        await using var survivor = await StartWorkerAsync();
+        var round = await WaitForRoundAsync(started.Id, [RoundState.Succeeded, RoundState.Failed, RoundState.Cancelled], TimeSpan.FromMinutes(6));
+
+        round.State.ShouldBe(RoundState.Succeeded, await DescribeRoundAsync(round.Id));
+        await using var read = Database.CreateContext();
+        // The same run, resumed by the survivor, not a second one started over.
+        var run = await read.TrainingRuns.SingleAsync(r => r.RoundId == round.Id && r.Kind == TrainingKind.SpanRewardModel);
+        run.Id.ShouldBe(retraining.Id);
+        (run.State, run.Node).ShouldBe((RunState.Succeeded, survivor.InstanceId));
+        round.SpanRewardModelId.ShouldBe(run.OutputModelVersionId);
+        var losses = await read.RunMetrics.Where(m => m.RunId == run.Id && m.Key == "loss").Select(m => m.Step).OrderBy(step => step).ToListAsync();
+        losses.ShouldBe(Enumerable.Range(1, run.TotalSteps));
+        var ppoRun = await read.TrainingRuns.SingleAsync(r => r.RoundId == round.Id && r.Kind == TrainingKind.Ppo);
+        PpoRunConfig.FromJson(ppoRun.ConfigJson).Reward.SpanModelId.ShouldBe(run.OutputModelVersionId);
     }
 
     [Fact]
