@@ -118,35 +118,6 @@ public class PpoPagesTests : WebAppTest
     }
 
     [Fact]
-    public void LaunchModel_PpoWithoutARewardModelAndAnUnevenMiniBatch_ShowsEachProblemAtItsField()
-    {
-        var model = TrainingLaunchModel.Defaults(_projectId, _baseModelId, TrainingKind.Ppo);
-        model.PpoMiniBatchSize = 5;
-
-        var problems = model.Problems();
-
-        problems.ShouldContain(p => p.Property == nameof(TrainingLaunchModel.PpoRewardModelId) && p.Message.StartsWith("reward.reward_model_id: ", StringComparison.Ordinal));
-        problems.ShouldContain(p => p.Property == nameof(TrainingLaunchModel.PpoBatchSize) && p.Message.StartsWith("batch_size must be a multiple", StringComparison.Ordinal));
-        model.PpoRewardModelId = 1;
-        model.PpoMiniBatchSize = 16;
-        model.Problems().ShouldBeEmpty();
-        model.ToPpoConfig().Reward.RewardModelId.ShouldBe(1);
-    }
-
-    [Fact]
-    public void LoopSettingsModel_PpoChosenWithANegativeKlCoefficient_ShowsItAtThePpoField()
-    {
-        var model = LoopSettingsModel.From(null, _baseModelId);
-        model.PolicyTrainer = PolicyTrainer.Ppo;
-        model.PpoKlCoef = -1;
-
-        var problems = model.Problems();
-
-        problems.ShouldContain(p => p.Property == nameof(LoopSettingsModel.PpoKlCoef) && p.Message.StartsWith("ppo.kl_coef", StringComparison.Ordinal));
-        model.ToChange().PolicyTrainer.ShouldBe(PolicyTrainer.Ppo);
-    }
-
-    [Fact]
     public void PpoRunConfig_SpanAndPrincipleSections_RoundTripThroughTheStoredJson()
     {
         var json = """
