@@ -3,13 +3,10 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using AngleSharp.Html.Parser;
 using Microsoft.EntityFrameworkCore;
-using PreferenceStudio.Core.Loop;
 using PreferenceStudio.Core.Training;
 using PreferenceStudio.Integration.Tests.Web;
 using PreferenceStudio.Jobs.Training;
 using PreferenceStudio.Testing;
-using PreferenceStudio.Web.Loop;
-using PreferenceStudio.Web.Training;
 
 namespace PreferenceStudio.Integration.Tests.Training;
 
