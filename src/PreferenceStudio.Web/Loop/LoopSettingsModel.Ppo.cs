@@ -1,50 +1,36 @@
 using PreferenceStudio.Core.Loop;
 using PreferenceStudio.Jobs.Training;
+using PreferenceStudio.Web.Training;
 
 namespace PreferenceStudio.Web.Loop;
 
 /// <summary>
-/// The loop form's choice of trainer for a round's policy update (DPO or PPO) and PPO's fields; the round gives PPO
-/// its own freshly trained reward model, so the form names none. Messages name them "ppo.&lt;field&gt;".
+/// The loop form's choice of trainer for a round's policy update (DPO or PPO) and PPO's fields, which are the launch
+/// form's (<see cref="PpoFieldsModel"/>) with messages named "ppo.&lt;field&gt;"; the round gives PPO its own freshly
+/// trained scalar reward model, so the form names none.
 /// </summary>
 public sealed partial class LoopSettingsModel
 {
-    private PpoRunConfig _ppo = new();
-
     public PolicyTrainer PolicyTrainer { get; set; }
-    public double PpoKlCoef { get; set; }
-    public double PpoLearningRate { get; set; }
-    public int PpoBatchSize { get; set; }
-    public int PpoMiniBatchSize { get; set; }
-    public int PpoEpochs { get; set; }
-    public int PpoResponseLength { get; set; }
 
-    public static readonly IReadOnlyDictionary<string, string> PpoPropertyOfField = new Dictionary<string, string>
-    {
-        ["policy_trainer"] = nameof(PolicyTrainer),
-        ["ppo.kl_coef"] = nameof(PpoKlCoef),
-        ["ppo.learning_rate"] = nameof(PpoLearningRate),
-        ["ppo.batch_size"] = nameof(PpoBatchSize),
-        ["ppo.mini_batch_size"] = nameof(PpoMiniBatchSize),
-        ["ppo.num_ppo_epochs"] = nameof(PpoEpochs),
-        ["ppo.response_length"] = nameof(PpoResponseLength),
-    };
+    public PpoFieldsModel Ppo { get; private set; } = PpoFieldsModel.ForLoop(new PpoRunConfig());
 
-    public PpoRunConfig PpoConfig() => _ppo with
-    {
-        Trainer = _ppo.Trainer with
-        {
-            KlCoef = PpoKlCoef, LearningRate = PpoLearningRate, BatchSize = PpoBatchSize, MiniBatchSize = PpoMiniBatchSize,
-            NumPpoEpochs = PpoEpochs, MaxNewTokens = PpoResponseLength,
-        },
-    };
+    public PpoRunConfig PpoConfig() => Ppo.ToConfig();
 
     private void TakePpo(PolicyTrainer trainer, string ppoJson)
     {
         PolicyTrainer = trainer;
-        _ppo = PpoRunConfig.FromJson(ppoJson);
-        var t = _ppo.Trainer;
-        (PpoKlCoef, PpoLearningRate, PpoBatchSize, PpoMiniBatchSize, PpoEpochs, PpoResponseLength) =
-            (t.KlCoef, t.LearningRate, t.BatchSize, t.MiniBatchSize, t.NumPpoEpochs, t.MaxNewTokens);
+        Ppo = PpoFieldsModel.ForLoop(PpoRunConfig.FromJson(ppoJson));
     }
+
+    // "ppo.kl_coef must ..." names a PPO field; the rest are the loop's own.
+    private static IReadOnlyList<string> PropertiesOf(string message) =>
+        PpoFieldsModel.PropertiesOf(message, PpoFieldsModel.LoopPrefix) is { Count: > 0 } ppo
+            ? ppo
+            : message.Split([' ', ':'], 2)[0] switch
+            {
+                "policy_trainer" => [nameof(PolicyTrainer)],
+                var field when PropertyOfField.TryGetValue(field, out var property) => [property],
+                _ => [],
+            };
 }

@@ -100,15 +100,15 @@ public sealed partial class LoopSettingsModel
         var change = ToChange();
         problems.AddRange(change.Validate());
         problems.AddRange(LoopRoundSettings.ValidateConfigs(change.RewardConfigJson, change.DpoConfigJson, change.PpoConfigJson));
+        problems.AddRange(Ppo.SourceProblems());
         return Locate(problems);
     }
 
     /// <summary>Each message with the property its leading field name stands for.</summary>
     public static IReadOnlyList<(string? Property, string Message)> Locate(IEnumerable<string> messages) =>
-        messages.Select(m => (PropertyOfField.GetValueOrDefault(FieldOf(m)) ?? PpoPropertyOfField.GetValueOrDefault(FieldOf(m)), m)).ToList();
-
-    // "cron: at most ..." or "dpo.beta must be ...": the field is the first word.
-    private static string FieldOf(string message) => message.Split([' ', ':'], 2)[0];
+        messages.SelectMany(m => PropertiesOf(m) is { Count: > 0 } properties
+            ? properties.Select(p => ((string?)p, m))
+            : [((string?)null, m)]).ToList();
 
     private void TakeConfigs(string rewardJson, string dpoJson)
     {

@@ -73,6 +73,20 @@ public sealed class RewardKindResultsQuery(IDbContextFactory<PreferenceStudioDbC
             .ToList();
     }
 
+    /// <summary>The categories of a span model version, in its taxonomy's order (the folder records them); empty when unreadable.</summary>
+    public async Task<IReadOnlyList<string>> CategoriesOfModelAsync(int modelId, CancellationToken ct) =>
+        await CheckpointOfAsync(modelId, ModelKind.SpanReward, ct) is { } path ? CategoriesOf(path) : [];
+
+    /// <summary>The principles a principle model version was trained on, in its order; empty when unreadable.</summary>
+    public async Task<IReadOnlyList<PrincipleDefinition>> PrinciplesOfModelAsync(int modelId, CancellationToken ct) =>
+        await CheckpointOfAsync(modelId, ModelKind.PrincipleReward, ct) is { } path ? TextsOf(path) : [];
+
+    private async Task<string?> CheckpointOfAsync(int modelId, ModelKind kind, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.ModelVersions.AsNoTracking().Where(m => m.Id == modelId && m.Kind == kind).Select(m => m.CheckpointPath).FirstOrDefaultAsync(ct);
+    }
+
     private IReadOnlyList<string> CategoriesOf(string checkpointPath)
     {
         try

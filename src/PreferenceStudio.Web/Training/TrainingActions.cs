@@ -40,7 +40,7 @@ public sealed class TrainingActions(AccessGate gate, IServiceScopeFactory scopes
             TrainingKind.Ppo => await launcher.LaunchPpoAsync(project, baseModel, model.ToPpoConfig(), researcher, ct),
             _ => await launcher.LaunchRewardModelAsync(project, baseModel, model.ToRewardConfig(), researcher, ct),
         };
-        return new LaunchOutcome(run?.Id, TrainingLaunchModel.Locate(errors));
+        return new LaunchOutcome(run?.Id, TrainingLaunchModel.Locate(errors, model.Kind));
     }
 
     public async Task<CancelOutcome> CancelAsync(long runId, CancellationToken ct)

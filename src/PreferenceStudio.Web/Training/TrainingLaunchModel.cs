@@ -140,12 +140,17 @@ public sealed partial class TrainingLaunchModel
             TrainingKind.Ppo => PpoProblems(),
             _ => RewardKindProblems() ?? ToRewardConfig().Validate(),
         });
-        return Locate(problems);
+        return Locate(problems, Kind);
     }
 
-    /// <summary>Each message with the property its leading TRL field name stands for.</summary>
-    public static IReadOnlyList<(string? Property, string Message)> Locate(IEnumerable<string> messages) =>
-        messages.Select(m => (PropertyOfField.GetValueOrDefault(FieldOf(m)) ?? PpoPropertyOfField.GetValueOrDefault(FieldOf(m)), m)).ToList();
+    /// <summary>
+    /// Each message with the property its leading TRL field name stands for in a run of <paramref name="kind"/> (one
+    /// entry per property when it names several, one with none when it names no field of the form).
+    /// </summary>
+    public static IReadOnlyList<(string? Property, string Message)> Locate(IEnumerable<string> messages, TrainingKind kind = TrainingKind.RewardModel) =>
+        messages.SelectMany(m => PropertiesOf(m, kind) is { Count: > 0 } properties
+            ? properties.Select(p => ((string?)p, m))
+            : [((string?)null, m)]).ToList();
 
     /// <summary>MudForm's per-field validation: the problems that name <paramref name="propertyName"/>.</summary>
     public Task<IEnumerable<string>> ValidateAsync(object model, string propertyName) =>

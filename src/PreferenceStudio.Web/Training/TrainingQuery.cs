@@ -48,6 +48,18 @@ public sealed class TrainingQuery(IDbContextFactory<PreferenceStudioDbContext> c
             .Select(m => new Choice(m.Id, m.Name)).ToListAsync(ct);
     }
 
+    /// <summary>
+    /// The model versions of a reward kind a PPO run of the project can name, newest first: those the project's runs
+    /// trained, and those registered by hand (which belong to no project); all of the kind when no project is chosen.
+    /// </summary>
+    public async Task<List<Choice>> RewardSourcesAsync(ModelKind kind, int? projectId, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.ModelVersions.AsNoTracking().Where(m => m.Kind == kind)
+            .Where(m => projectId == null || m.TrainingRunId == null || db.TrainingRuns.Any(r => r.Id == m.TrainingRunId && r.ProjectId == projectId))
+            .OrderByDescending(m => m.CreatedAt).Select(m => new Choice(m.Id, m.Name)).ToListAsync(ct);
+    }
+
     /// <summary>A page of runs, newest first unless sorted otherwise; the search matches the project or who launched it.</summary>
     public async Task<Paged<RunRow>> RunsAsync(PageRequest request, CancellationToken ct)
     {

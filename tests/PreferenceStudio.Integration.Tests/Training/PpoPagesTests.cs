@@ -3,13 +3,10 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using AngleSharp.Html.Parser;
 using Microsoft.EntityFrameworkCore;
-using PreferenceStudio.Core.Loop;
 using PreferenceStudio.Core.Training;
 using PreferenceStudio.Integration.Tests.Web;
 using PreferenceStudio.Jobs.Training;
 using PreferenceStudio.Testing;
-using PreferenceStudio.Web.Loop;
-using PreferenceStudio.Web.Training;
 
 namespace PreferenceStudio.Integration.Tests.Training;
 
@@ -115,35 +112,6 @@ public class PpoPagesTests : WebAppTest
         var response = await client.PostAsJsonAsync("/training/ppo", new { project_id = _projectId, base_model_id = _baseModelId });
 
         response.StatusCode.ShouldBe(expected);
-    }
-
-    [Fact]
-    public void LaunchModel_PpoWithoutARewardModelAndAnUnevenMiniBatch_ShowsEachProblemAtItsField()
-    {
-        var model = TrainingLaunchModel.Defaults(_projectId, _baseModelId, TrainingKind.Ppo);
-        model.PpoMiniBatchSize = 5;
-
-        var problems = model.Problems();
-
-        problems.ShouldContain(p => p.Property == nameof(TrainingLaunchModel.PpoRewardModelId) && p.Message.StartsWith("reward.reward_model_id: ", StringComparison.Ordinal));
-        problems.ShouldContain(p => p.Property == nameof(TrainingLaunchModel.PpoBatchSize) && p.Message.StartsWith("batch_size must be a multiple", StringComparison.Ordinal));
-        model.PpoRewardModelId = 1;
-        model.PpoMiniBatchSize = 16;
-        model.Problems().ShouldBeEmpty();
-        model.ToPpoConfig().Reward.RewardModelId.ShouldBe(1);
-    }
-
-    [Fact]
-    public void LoopSettingsModel_PpoChosenWithANegativeKlCoefficient_ShowsItAtThePpoField()
-    {
-        var model = LoopSettingsModel.From(null, _baseModelId);
-        model.PolicyTrainer = PolicyTrainer.Ppo;
-        model.PpoKlCoef = -1;
-
-        var problems = model.Problems();
-
-        problems.ShouldContain(p => p.Property == nameof(LoopSettingsModel.PpoKlCoef) && p.Message.StartsWith("ppo.kl_coef", StringComparison.Ordinal));
-        model.ToChange().PolicyTrainer.ShouldBe(PolicyTrainer.Ppo);
     }
 
     [Fact]
