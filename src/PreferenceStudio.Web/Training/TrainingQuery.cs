@@ -51,12 +51,15 @@ public sealed class TrainingQuery(IDbContextFactory<PreferenceStudioDbContext> c
     /// <summary>
     /// The model versions of a reward kind a PPO run of the project can name, newest first: those the project's runs
     /// trained, and those registered by hand (which belong to no project); all of the kind when no project is chosen.
+    /// With <paramref name="retrainedByRounds"/> (the loop's pickers) only those the project's runs trained: a round
+    /// retrains the model with its run's settings, so one registered by hand cannot be named.
     /// </summary>
-    public async Task<List<Choice>> RewardSourcesAsync(ModelKind kind, int? projectId, CancellationToken ct)
+    public async Task<List<Choice>> RewardSourcesAsync(ModelKind kind, int? projectId, CancellationToken ct, bool retrainedByRounds = false)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         return await db.ModelVersions.AsNoTracking().Where(m => m.Kind == kind)
-            .Where(m => projectId == null || m.TrainingRunId == null || db.TrainingRuns.Any(r => r.Id == m.TrainingRunId && r.ProjectId == projectId))
+            .Where(m => projectId == null || (m.TrainingRunId == null && !retrainedByRounds)
+                        || db.TrainingRuns.Any(r => r.Id == m.TrainingRunId && r.ProjectId == projectId))
             .OrderByDescending(m => m.CreatedAt).Select(m => new Choice(m.Id, m.Name)).ToListAsync(ct);
     }
 

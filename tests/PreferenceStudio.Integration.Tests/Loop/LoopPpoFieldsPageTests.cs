@@ -4,6 +4,7 @@ using PreferenceStudio.Core.Loop;
 using PreferenceStudio.Core.Training;
 using PreferenceStudio.Integration.Tests.Projects;
 using PreferenceStudio.Integration.Tests.Web;
+using PreferenceStudio.Jobs.Training;
 using PreferenceStudio.Training.Principles;
 using PreferenceStudio.Training.Spans;
 using PreferenceStudio.Web.Loop;
@@ -38,9 +39,14 @@ public class LoopPpoFieldsPageTests : UseCaseTest
         await File.WriteAllTextAsync(Path.Combine(spanFolder, SpanRewardModel.LabelsFile), $$"""{"categories": ["factual", {{System.Text.Json.JsonSerializer.Serialize(MarkupCategory)}}]}""");
         PrincipleSet.Save(Path.Combine(App.StoreRoot, "models", "loop-principle"), [new PrincipleDefinition("polite", ScriptPrinciple)]);
         await using var db = Database.CreateContext();
+        // Made by the project's runs, as the loop requires of a model each round retrains with its run's settings.
+        var spanRun = new TrainingRun(TrainingKind.SpanRewardModel, new SpanRewardRunConfig().ToJson(), "researcher", projectId);
+        var principleRun = new TrainingRun(TrainingKind.PrincipleRewardModel, new PrincipleRewardRunConfig().ToJson(), "researcher", projectId);
+        db.TrainingRuns.AddRange(spanRun, principleRun);
+        await db.SaveChangesAsync();
         var policy = new ModelVersion("loop base", ModelKind.Policy, "models/loop-base");
-        var span = new ModelVersion("span model", ModelKind.SpanReward, "models/loop-span");
-        var principle = new ModelVersion("principle model", ModelKind.PrincipleReward, "models/loop-principle");
+        var span = new ModelVersion("span model", ModelKind.SpanReward, "models/loop-span", trainingRunId: spanRun.Id, origin: ModelOrigin.SpanRewardRun);
+        var principle = new ModelVersion("principle model", ModelKind.PrincipleReward, "models/loop-principle", trainingRunId: principleRun.Id, origin: ModelOrigin.PrincipleRewardRun);
         db.ModelVersions.AddRange(policy, span, principle);
         await db.SaveChangesAsync();
         (_policyId, _spanId, _principleId) = (policy.Id, span.Id, principle.Id);

@@ -16,7 +16,7 @@ public class PpoRewardChoicesTests : WebAppTest
     private RewardKindResultsQuery Results => App.Services.GetRequiredService<RewardKindResultsQuery>();
 
     [Fact]
-    public async Task RewardSourcesAsync_TwoProjects_OffersTheProjectsOwnAndTheRegisteredModelsOfTheKindOnly()
+    public async Task RewardSourcesAsync_TwoProjects_OffersTheProjectsOwnAndTheRegisteredModelsOfTheKindOnlyAndTheLoopOnlyItsOwn()
     {
         await using var db = Database.CreateContext();
         var (alpha, _, _) = await Seed.PairwiseTaskAsync(db, slug: "alpha");
@@ -34,8 +34,10 @@ public class PpoRewardChoicesTests : WebAppTest
 
         var forAlpha = await Query.RewardSourcesAsync(ModelKind.SpanReward, alpha.Id, CancellationToken.None);
         var forNone = await Query.RewardSourcesAsync(ModelKind.SpanReward, null, CancellationToken.None);
+        var forAlphasLoop = await Query.RewardSourcesAsync(ModelKind.SpanReward, alpha.Id, CancellationToken.None, retrainedByRounds: true);
 
         forAlpha.Select(c => c.Name).ShouldBe(["alpha span", "registered span"], ignoreOrder: true);
+        forAlphasLoop.Select(c => c.Name).ShouldBe(["alpha span"]);
         forNone.Select(c => c.Name).ShouldBe(["alpha span", "beta span", "registered span"], ignoreOrder: true);
     }
 
