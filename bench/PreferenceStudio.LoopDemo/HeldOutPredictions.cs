@@ -31,6 +31,16 @@ internal static class HeldOutPredictions
                         yield return prediction;
     }
 
+    /// <summary>Each answer's score replaced by the mean score of this set's answers of the same length in words.</summary>
+    public static IReadOnlyList<float[]> ByLength(IReadOnlyList<SampledPrompt> sampled, IReadOnlyList<float[]> scores)
+    {
+        var means = sampled.SelectMany((p, i) => p.Responses.Select((r, j) => (Words: WordCount(r.Text), Score: scores[i][j])))
+            .GroupBy(x => x.Words).ToDictionary(g => g.Key, g => (float)g.Average(x => x.Score));
+        return sampled.Select(p => p.Responses.Select(r => means[WordCount(r.Text)]).ToArray()).ToList();
+    }
+
+    private static int WordCount(string text) => TargetWordsPreference.Words(text).Count();
+
     /// <summary>Standard error of an accuracy measured on n independent pairs: √(a (1 − a) / n).</summary>
     public static double StandardError(double accuracy, int pairs) => Math.Sqrt(accuracy * (1 - accuracy) / pairs);
 

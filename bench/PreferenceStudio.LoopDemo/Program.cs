@@ -3,7 +3,10 @@
 // annotator's noise, and the policy's win-rate against the base with its 95 % Wilson interval, beside offline DPO on
 // round one's pairs alone for the same steps.
 // Run: dotnet run -c Release --project bench/PreferenceStudio.LoopDemo [-- --rounds 3 --seed 0 --work folder]
-// (--threads 1; tuning: --k, --prompts, --human-share, --temperature, --rm-lr, --rm-epochs, --rm-batch, --rm-warm; --policies-from folder: reward models only, on the policies an earlier run wrote there, --beta, --dpo-lr, --dpo-epochs, --rpo)
+// (--threads 1; tuning: --k, --prompts, --human-share, --temperature, --rm-lr, --rm-epochs, --rm-batch, --rm-seed, --beta,
+// --dpo-lr, --dpo-epochs, --rpo; reward-model probes: --policies-from folder trains only the reward models, on the
+// policies an earlier run of the same seed wrote there, so every setting sees the same samples and labels;
+// --ensemble-probe n also prints the expected accuracy of the mean score of n reward models of different seeds)
 using System.Diagnostics;
 using System.Globalization;
 using PreferenceStudio.Annotating.Simulation;
@@ -30,6 +33,7 @@ var config = defaults with
     {
         LearningRate = DoubleArg("--rm-lr", defaults.Reward.LearningRate), Epochs = IntArg("--rm-epochs", defaults.Reward.Epochs),
         BatchSize = IntArg("--rm-batch", defaults.Reward.BatchSize),
+        Seed = (ulong)IntArg("--rm-seed", (int)defaults.Reward.Seed),
     },
     Dpo = defaults.Dpo with
     {
@@ -41,10 +45,10 @@ var config = defaults with
 
 Console.WriteLine($"online iterative DPO, {rounds} rounds, seed {seed}; annotator: {DemoTaste.Preference.Description}, Bradley–Terry T {DemoTaste.Temperature}");
 Console.WriteLine($"K {config.ResponsesPerPrompt}, {config.PromptsPerRound} prompts a round, human share {config.HumanShare}; " +
-    $"reward: lr {config.Reward.LearningRate}, {config.Reward.Epochs} epochs, batch {config.Reward.BatchSize}{(args.Contains("--rm-warm") ? ", warm-started" : "")}; DPO: beta {config.Dpo.Beta}, lr {config.Dpo.LearningRate}, {config.Dpo.Epochs} epochs; work folder {work}");
+    $"reward: lr {config.Reward.LearningRate}, {config.Reward.Epochs} epochs, batch {config.Reward.BatchSize}; DPO: beta {config.Dpo.Beta}, lr {config.Dpo.LearningRate}, {config.Dpo.Epochs} epochs; work folder {work}");
 var clock = Stopwatch.StartNew();
 var reports = new List<RoundReport>();
-foreach (var report in new LoopDemoRunner(config, work, seed, Console.Out, args.Contains("--rm-warm"), Arg("--policies-from")).Run(rounds))
+foreach (var report in new LoopDemoRunner(config, work, seed, Console.Out, Arg("--policies-from"), IntArg("--ensemble-probe", 1)).Run(rounds))
 {
     reports.Add(report);
     Console.WriteLine($"round {report.Round} done in {report.Took.TotalSeconds:F0} s: answers {report.MeanWords:F1} words on average, " +

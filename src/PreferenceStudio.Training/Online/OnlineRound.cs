@@ -12,16 +12,14 @@ public static class OnlineRound
     /// <summary>Files of a chat checkpoint that training does not change, copied beside the new weights.</summary>
     internal static readonly string[] TokenizerFiles = ["tokenizer.json", "tokenizer_config.json", "generation_config.json"];
 
-    /// <summary>A reward model trained on <paramref name="labels"/> and evaluated on <paramref name="heldOut"/>: a fresh
-    /// one on the base checkpoint, or, with <paramref name="warmStartFolder"/>, the reward model saved there (an
-    /// earlier round's) trained further; the caller disposes it.</summary>
+    /// <summary>A fresh reward model on the base checkpoint, trained on <paramref name="labels"/> and evaluated on
+    /// <paramref name="heldOut"/>; the caller disposes it.</summary>
     public static (RewardModel Model, RewardTrainingResult Result) TrainRewardModel(
-        string baseFolder, IReadOnlyList<PreferencePair> labels, IReadOnlyList<PreferencePair>? heldOut, RewardConfig config,
-        string? warmStartFolder = null)
+        string baseFolder, IReadOnlyList<PreferencePair> labels, IReadOnlyList<PreferencePair>? heldOut, RewardConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
         TorchSharp.torch.manual_seed((long)config.Seed);  // the head's initialisation
-        var model = warmStartFolder is null ? RewardModel.OnTopOf(CausalLM.FromPretrained(baseFolder)) : RewardModel.FromPretrained(warmStartFolder);
+        var model = RewardModel.OnTopOf(CausalLM.FromPretrained(baseFolder));
         try
         {
             return (model, new RewardTrainer(model, config).Train(labels, heldOut));
