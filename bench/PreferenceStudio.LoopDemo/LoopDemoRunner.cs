@@ -13,7 +13,7 @@ namespace PreferenceStudio.LoopDemo;
 /// model on every label so far, let it pair best-of-K against worst-of-K for the rest, run DPO against the policy the
 /// round started from, and judge the new policy against the base on held-out prompts.
 /// </summary>
-internal sealed class LoopDemoRunner(OnlineRoundConfig config, string workFolder, int seed, TextWriter log)
+internal sealed class LoopDemoRunner(OnlineRoundConfig config, string workFolder, int seed, TextWriter log, string? policiesFrom = null, int ensembleProbe = 1)
 {
     /// <summary>Held-out answers per held-out prompt, for the win-rate and for the reward model's held-out pairs.</summary>
     public const int EvalSamplesPerPrompt = 64;
@@ -41,6 +41,7 @@ internal sealed class LoopDemoRunner(OnlineRoundConfig config, string workFolder
         // Held-out pairs of every round so far: the same mix of policies as the labels the reward model trains on.
         var heldOutPairs = new List<PreferencePair>();
         var heldOutTexts = new List<(string, string)>();
+        var heldOutSamples = new List<IReadOnlyList<SampledPrompt>>();  // every round's held-out answers, for the expected accuracy
         List<DpoExample>? roundOne = null;
         var current = baseFolder;
         long onlineSteps = 0;
@@ -65,21 +66,38 @@ internal sealed class LoopDemoRunner(OnlineRoundConfig config, string workFolder
             var (roundPairs, roundTexts) = HeldOutPairs(evalSampled);
             heldOutPairs.AddRange(roundPairs);
             heldOutTexts.AddRange(roundTexts);
+            heldOutSamples.Add(evalSampled);
             List<PreferencePair> ranked;
             double rewardAccuracy, roundAccuracy;
             var (rewardModel, rewardResult) = OnlineRound.TrainRewardModel(baseFolder, labels, heldOutPairs, config.Reward);
+            ExpectedAccuracies expected;
             using (rewardModel)
             {
+                expected = Expected(rewardModel, heldOutSamples);
+                if (ensembleProbe > 1)
+                    log.WriteLine($"round {round}: {EnsembleProbe(rewardModel, baseFolder, labels, evalSampled)}");
                 rewardAccuracy = rewardResult.Eval["eval_rewards/accuracies"];
                 roundAccuracy = new RewardTrainer(rewardModel, config.Reward).Evaluate(roundPairs)["eval_rewards/accuracies"];
                 var lastEpoch = rewardResult.History.TakeLast(rewardResult.History.Count / config.Reward.Epochs).ToList();
                 log.WriteLine($"round {round}: reward model on {labels.Count} labels, last epoch's accuracy {lastEpoch.Average(s => s.Metrics["rewards/accuracies"]):P1}; " +
-                    $"held-out {rewardAccuracy:P1} (Bayes {labeller.BayesAccuracy(heldOutTexts):P1}), on this round's pairs alone {roundAccuracy:P1} (Bayes {labeller.BayesAccuracy(roundTexts):P1})");
+                    $"held-out {rewardAccuracy:P1} ± {HeldOutPredictions.StandardError(rewardAccuracy, heldOutPairs.Count):P1} (Bayes {labeller.BayesAccuracy(heldOutTexts):P1}), " +
+                    $"on this round's pairs alone {roundAccuracy:P1} (Bayes {labeller.BayesAccuracy(roundTexts):P1}); expected on the same held-out pairs {expected.SamePairs:P1}, " +
+                    $"on all {expected.AllPairs:N0} pairs of this round's held-out answers {expected.Current:P1} (Bayes {expected.CurrentBayes:P1}; " +
+                    $"scored by its mean reward per length {expected.CurrentByLength:P1})");
+                log.WriteLine($"round {round}: reward by words (words:answers:mean reward) {ByWords(rewardModel, evalSampled)}");
                 var scoring = Stopwatch.StartNew();
                 ranked = humanCount < sampled.Count
                     ? RewardRanker.BestVersusWorst(rewardModel, sampled.Skip(humanCount).ToList()).OfType<PreferencePair>().ToList()
                     : [];
                 speed = speed with { ScoredSamplesPerSecond = (sampled.Count - humanCount) * config.ResponsesPerPrompt / scoring.Elapsed.TotalSeconds };
+            }
+
+            if (policiesFrom is not null)
+            {
+                // Reward-model tuning: the next round starts from the policy an earlier run of the same seed made, so
+                // every setting is measured on the same samples and labels; no DPO, no win-rates.
+                current = Path.Combine(policiesFrom, $"round-{round}");
+                continue;
             }
 
             var pairs = human.Concat(ranked).Select(DpoExample.From).ToList();
@@ -98,9 +116,57 @@ internal sealed class LoopDemoRunner(OnlineRoundConfig config, string workFolder
             // Round one's online policy is exactly offline DPO on round one's pairs for round one's steps.
             var offline = round == 1 ? versusBase : Offline(baseFolder, tokenizer, heldOut, roundOne, round, baseAnswers);
             yield return new RoundReport(round, human.Count, ranked.Count, rewardAccuracy, labeller.BayesAccuracy(heldOutTexts), heldOutPairs.Count,
-                roundAccuracy, labeller.BayesAccuracy(roundTexts),
+                roundAccuracy, labeller.BayesAccuracy(roundTexts), expected,
                 versusBase, referee.ExpectedShare(answers, baseAnswers), offline, MeanWords(answers), onlineSteps, speed, clock.Elapsed);
         }
+    }
+
+    /// <summary>The reward model's accuracy with the annotator's noise averaged out (BradleyTerryJudge.ExpectedAccuracy):
+    /// on the held-out pairs of every round so far (the pairs of the noisy "held-out" figure), and on every pair of this
+    /// round's held-out answers, the policy's answers the round's reward model ranks, beside its Bayes limit.</summary>
+    private ExpectedAccuracies Expected(RewardModel rewardModel, List<IReadOnlyList<SampledPrompt>> heldOutSamples)
+    {
+        var scores = heldOutSamples.Select(s => RewardRanker.Score(rewardModel, s)).ToList();
+        var same = heldOutSamples.SelectMany((s, r) => HeldOutPredictions.Consecutive(s, scores[r])).ToList();
+        var all = HeldOutPredictions.AllPairs(heldOutSamples[^1], scores[^1]).ToList();
+        // The same reward model with each answer's score replaced by the mean score of its length in words: what is
+        // left of its gap to the Bayes limit is the order of its length means; the rest is how much its scores of
+        // same-length answers scatter with their words, which the annotator ignores.
+        var byLength = HeldOutPredictions.ByLength(heldOutSamples[^1], scores[^1]);
+        return new ExpectedAccuracies(labeller.ExpectedAccuracy(same), labeller.ExpectedAccuracy(all),
+            labeller.BayesAccuracy(all.Select(p => (p.A, p.B))), all.Count,
+            labeller.ExpectedAccuracy(HeldOutPredictions.AllPairs(heldOutSamples[^1], byLength)));
+    }
+
+    /// <summary>Tuning only: would averaging reward models trained with other seeds (init and batch order) remove the
+    /// scatter of one model's scores? Expected accuracy on all pairs of this round's held-out answers of the mean score
+    /// of the round's model and ensembleProbe − 1 more.</summary>
+    private string EnsembleProbe(RewardModel first, string baseFolder, List<PreferencePair> labels, IReadOnlyList<SampledPrompt> evalSampled)
+    {
+        var sum = RewardRanker.Score(first, evalSampled).Select(a => a.ToArray()).ToList();
+        var line = new List<string>();
+        for (var k = 1; k < ensembleProbe; k++)
+        {
+            var (extra, _) = OnlineRound.TrainRewardModel(baseFolder, labels, null, config.Reward with { Seed = config.Reward.Seed + (ulong)(1000 * k) });
+            using (extra)
+            {
+                var scores = RewardRanker.Score(extra, evalSampled);
+                for (var i = 0; i < sum.Count; i++)
+                    for (var j = 0; j < sum[i].Length; j++)
+                        sum[i][j] += scores[i][j];
+            }
+            line.Add($"{k + 1} models {labeller.ExpectedAccuracy(HeldOutPredictions.AllPairs(evalSampled, sum)):P1}");
+        }
+        return "expected accuracy of the mean score of " + string.Join(", ", line);
+    }
+
+    /// <summary>The reward model's mean score of this round's held-out answers by their length in words: where it
+    /// should peak (the annotator's 40) and whether it does.</summary>
+    private static string ByWords(RewardModel rewardModel, IReadOnlyList<SampledPrompt> sampled)
+    {
+        var scores = RewardRanker.Score(rewardModel, sampled);
+        return string.Join(' ', sampled.SelectMany((p, i) => p.Responses.Select((r, j) => (Words: TargetWordsPreference.Words(r.Text).Count(), Score: scores[i][j])))
+            .GroupBy(x => x.Words).OrderBy(g => g.Key).Select(g => $"{g.Key}:{g.Count()}:{g.Average(x => x.Score):F2}"));
     }
 
     /// <summary>The annotator's noisy choice between the prompt's first two answers.</summary>

@@ -3,7 +3,10 @@
 // annotator's noise, and the policy's win-rate against the base with its 95 % Wilson interval, beside offline DPO on
 // round one's pairs alone for the same steps.
 // Run: dotnet run -c Release --project bench/PreferenceStudio.LoopDemo [-- --rounds 3 --seed 0 --work folder]
-// (--threads 1; tuning: --k, --prompts, --human-share, --temperature, --rm-lr, --rm-epochs, --beta, --dpo-lr, --dpo-epochs, --rpo)
+// (--threads 1; tuning: --k, --prompts, --human-share, --temperature, --rm-lr, --rm-epochs, --rm-batch, --rm-seed, --beta,
+// --dpo-lr, --dpo-epochs, --rpo; reward-model probes: --policies-from folder trains only the reward models, on the
+// policies an earlier run of the same seed wrote there, so every setting sees the same samples and labels;
+// --ensemble-probe n also prints the expected accuracy of the mean score of n reward models of different seeds)
 using System.Diagnostics;
 using System.Globalization;
 using PreferenceStudio.Annotating.Simulation;
@@ -29,6 +32,8 @@ var config = defaults with
     Reward = defaults.Reward with
     {
         LearningRate = DoubleArg("--rm-lr", defaults.Reward.LearningRate), Epochs = IntArg("--rm-epochs", defaults.Reward.Epochs),
+        BatchSize = IntArg("--rm-batch", defaults.Reward.BatchSize),
+        Seed = (ulong)IntArg("--rm-seed", (int)defaults.Reward.Seed),
     },
     Dpo = defaults.Dpo with
     {
@@ -40,10 +45,10 @@ var config = defaults with
 
 Console.WriteLine($"online iterative DPO, {rounds} rounds, seed {seed}; annotator: {DemoTaste.Preference.Description}, Bradley–Terry T {DemoTaste.Temperature}");
 Console.WriteLine($"K {config.ResponsesPerPrompt}, {config.PromptsPerRound} prompts a round, human share {config.HumanShare}; " +
-    $"reward: lr {config.Reward.LearningRate}, {config.Reward.Epochs} epochs; DPO: beta {config.Dpo.Beta}, lr {config.Dpo.LearningRate}, {config.Dpo.Epochs} epochs; work folder {work}");
+    $"reward: lr {config.Reward.LearningRate}, {config.Reward.Epochs} epochs, batch {config.Reward.BatchSize}; DPO: beta {config.Dpo.Beta}, lr {config.Dpo.LearningRate}, {config.Dpo.Epochs} epochs; work folder {work}");
 var clock = Stopwatch.StartNew();
 var reports = new List<RoundReport>();
-foreach (var report in new LoopDemoRunner(config, work, seed, Console.Out).Run(rounds))
+foreach (var report in new LoopDemoRunner(config, work, seed, Console.Out, Arg("--policies-from"), IntArg("--ensemble-probe", 1)).Run(rounds))
 {
     reports.Add(report);
     Console.WriteLine($"round {report.Round} done in {report.Took.TotalSeconds:F0} s: answers {report.MeanWords:F1} words on average, " +
@@ -51,11 +56,11 @@ foreach (var report in new LoopDemoRunner(config, work, seed, Console.Out).Run(r
 }
 
 Console.WriteLine();
-Console.WriteLine("| round | pairs (human / RM) | RM held-out accuracy | Bayes limit | this round's pairs: RM / Bayes | win-rate vs base [95 % CI] | offline DPO, round one's pairs, same steps |");
-Console.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+Console.WriteLine("| round | pairs (human / RM) | RM held-out accuracy ± SE, noisy labels | Bayes limit | same pairs, expected | this round's answers: RM expected / Bayes (pairs) | win-rate vs base [95 % CI] | offline DPO, round one's pairs, same steps |");
+Console.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
 foreach (var r in reports)
-    Console.WriteLine($"| {r.Round} | {r.HumanPairs} / {r.RewardModelPairs} | {r.RewardAccuracy:P1} ({r.HeldOutPairs} pairs) | {r.BayesAccuracy:P1} | {r.RoundRewardAccuracy:P1} / {r.RoundBayesAccuracy:P1} | " +
-        $"{Show(r.VersusBase)} | {Show(r.OfflineVersusBase)} |");
+    Console.WriteLine($"| {r.Round} | {r.HumanPairs} / {r.RewardModelPairs} | {r.RewardAccuracy:P1} ± {HeldOutPredictions.StandardError(r.RewardAccuracy, r.HeldOutPairs):P1} ({r.HeldOutPairs} pairs) | {r.BayesAccuracy:P1} | " +
+        $"{r.Expected.SamePairs:P1} | {r.Expected.Current:P1} / {r.Expected.CurrentBayes:P1} ({r.Expected.AllPairs:N0}) | {Show(r.VersusBase)} | {Show(r.OfflineVersusBase)} |");
 Console.WriteLine();
 Console.WriteLine("| round | sampling, tokens/s | reward model scoring, samples/s | DPO (reference pass included), tokens/s |");
 Console.WriteLine("| ---: | ---: | ---: | ---: |");

@@ -52,6 +52,28 @@ public sealed class BradleyTerryJudge
         return count == 0 ? double.NaN : sum / count;
     }
 
+    /// <summary>
+    /// The accuracy a model's predictions are expected to reach against this judge's choices on these pairs, with the
+    /// judge's noise averaged out instead of drawn: Σ P(judge picks the model's side) / n. The model picks A when its
+    /// margin r(A) − r(B) is positive, B when it is negative, and on a tie (margin 0) is right half the time. Read
+    /// beside <see cref="BayesAccuracy"/> on the same pairs, the difference is the model's own shortfall, free of the
+    /// binomial noise of scoring it on one draw of noisy labels.
+    /// </summary>
+    public double ExpectedAccuracy(IEnumerable<(string A, string B, double Margin)> predictions)
+    {
+        ArgumentNullException.ThrowIfNull(predictions);
+        var (sum, count) = (0.0, 0);
+        foreach (var (a, b, margin) in predictions)
+        {
+            if (double.IsNaN(margin))
+                throw new ArgumentException($"predictions[{count}]: the margin is NaN", nameof(predictions));
+            var p = Probability(a, b);
+            sum += margin > 0 ? p : margin < 0 ? 1 - p : 0.5;
+            count++;
+        }
+        return count == 0 ? double.NaN : sum / count;
+    }
+
     private double Gumbel() => -Math.Log(-Math.Log(1 - _random.NextDouble()));
 
     private static double Sigmoid(double x) => 1 / (1 + Math.Exp(-x));
