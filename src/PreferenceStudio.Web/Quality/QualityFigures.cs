@@ -94,6 +94,9 @@ public static class QualityFigures
         try
         {
             await using var tx = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+            // The sorts behind the per-task values and the medians spill to disk at the default 4 MB; this is one
+            // session's, for one transaction.
+            await ScalarAsync<string>(connection, tx, "SELECT set_config('work_mem', '64MB', true)", ct);
             var asOf = await ScalarAsync<DateTime>(connection, tx, "SELECT now()", ct);
             var pairwise = await UnitsAsync(connection, tx, PairwiseUnits, projectId, ct);
             var rankings = await UnitsAsync(connection, tx, RankingUnits, projectId, ct);
