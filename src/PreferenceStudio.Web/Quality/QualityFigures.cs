@@ -25,14 +25,20 @@ public static class QualityFigures
     // The pairwise preference on one orientation per task: negative favours the response with the lower id.
     private const string Canonical = "CASE WHEN p.response_a_id < p.response_b_id THEN p.preference ELSE -p.preference END";
 
-    /// <summary>Pairwise units are tasks: each task's canonical preferences, and how many tasks got exactly those.</summary>
+    /// <summary>
+    /// Pairwise units are tasks: how many of each canonical preference (-2 to 2, the column's check) each task got,
+    /// and how many tasks got exactly those. Counting into five columns by a hash on the task, not sorting the
+    /// labels into arrays, halves the statement at a million tasks.
+    /// </summary>
     private static readonly string PairwiseUnits = $"""
-        SELECT u.vals, count(*) FROM (
-            SELECT array_agg(c.v ORDER BY c.v) AS vals FROM (
+        SELECT u.m2, u.m1, u.z, u.p1, u.p2, count(*) FROM (
+            SELECT count(*) FILTER (WHERE c.v = -2) AS m2, count(*) FILTER (WHERE c.v = -1) AS m1, count(*) FILTER (WHERE c.v = 0) AS z,
+                   count(*) FILTER (WHERE c.v = 1) AS p1, count(*) FILTER (WHERE c.v = 2) AS p2
+            FROM (
                 SELECT a.task_id, {Canonical} AS v
                 {Current.Replace("WHERE", "JOIN pairwise_annotations p ON p.id = a.id WHERE")}) c
             GROUP BY c.task_id) u
-        GROUP BY u.vals
+        GROUP BY 1, 2, 3, 4, 5
         """;
 
     /// <summary>Ranking units are a task's responses, valued by their ranks.</summary>
@@ -98,7 +104,9 @@ public static class QualityFigures
             // session's, for one transaction.
             await ScalarAsync<string>(connection, tx, "SELECT set_config('work_mem', '64MB', true)", ct);
             var asOf = await ScalarAsync<DateTime>(connection, tx, "SELECT now()", ct);
-            var pairwise = await UnitsAsync(connection, tx, PairwiseUnits, projectId, ct);
+            var pairwise = new List<UnitValues>();
+            await ReadAsync(connection, tx, PairwiseUnits, [projectId], r => pairwise.Add(new UnitValues(
+                Enumerable.Range(0, 5).SelectMany(i => Enumerable.Repeat(i - 2.0, checked((int)r.GetInt64(i)))).ToList(), r.GetInt64(5))), ct);
             var rankings = await UnitsAsync(connection, tx, RankingUnits, projectId, ct);
             var principles = await UnitsAsync(connection, tx, PrincipleUnits, projectId, ct);
             var agreement = new Dictionary<string, (long Compared, long Agreed)>();
