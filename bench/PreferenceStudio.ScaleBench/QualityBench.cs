@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using PreferenceStudio.Data;
 using PreferenceStudio.Testing;
 using PreferenceStudio.Web.Quality;
@@ -21,7 +22,8 @@ internal static class QualityBench
         await using var services = new ServiceCollection()
             .AddDbContext<PreferenceStudioDbContext>(o => o.UsePreferenceStudioDatabase(connection))
             .AddSingleton(TimeProvider.System)
-            .AddLogging()
+            .AddLogging(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Debug)
+                .AddFilter("Microsoft", LogLevel.Warning))
             .AddSingleton<QualitySnapshots>()
             .BuildServiceProvider();
         var snapshots = services.GetRequiredService<QualitySnapshots>();

@@ -64,7 +64,7 @@ public sealed class QualitySnapshots(IServiceScopeFactory scopes, TimeProvider c
             var db = scope.ServiceProvider.GetRequiredService<PreferenceStudioDbContext>();
             var timer = Stopwatch.StartNew();
             var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-            var computation = await QualityFigures.ComputeAsync(db, projectId, today, CancellationToken.None);
+            var computation = await QualityFigures.ComputeAsync(db, projectId, today, CancellationToken.None, logger);
             var ms = (int)Math.Min(int.MaxValue, timer.ElapsedMilliseconds);
             var json = JsonSerializer.Serialize(computation.Figures);
             // An older computation that finishes late leaves a newer snapshot alone.
