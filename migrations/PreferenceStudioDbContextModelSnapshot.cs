@@ -1366,6 +1366,34 @@ namespace PreferenceStudio.Data.Migrations
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("PreferenceStudio.Data.QualitySnapshot", b =>
+                {
+                    b.Property<int>("ProjectId")
+                        .HasColumnType("integer")
+                        .HasColumnName("project_id");
+
+                    b.Property<int>("ComputeMs")
+                        .HasColumnType("integer")
+                        .HasColumnName("compute_ms");
+
+                    b.Property<DateTimeOffset>("ComputedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("computed_at");
+
+                    b.Property<string>("FiguresJson")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("figures");
+
+                    b.HasKey("ProjectId")
+                        .HasName("pk_quality_snapshots");
+
+                    b.ToTable("quality_snapshots", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_quality_snapshots_compute_ms", "compute_ms >= 0");
+                        });
+                });
+
             modelBuilder.Entity("PreferenceStudio.Core.Annotations.PairwiseAnnotation", b =>
                 {
                     b.HasBaseType("PreferenceStudio.Core.Annotations.Annotation");
@@ -1913,6 +1941,16 @@ namespace PreferenceStudio.Data.Migrations
                         .HasForeignKey("RoundId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_training_runs_loop_rounds_round_id");
+                });
+
+            modelBuilder.Entity("PreferenceStudio.Data.QualitySnapshot", b =>
+                {
+                    b.HasOne("PreferenceStudio.Core.Projects.Project", null)
+                        .WithOne()
+                        .HasForeignKey("PreferenceStudio.Data.QualitySnapshot", "ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_quality_snapshots_projects_project_id");
                 });
 
             modelBuilder.Entity("PreferenceStudio.Core.Annotations.PairwiseAnnotation", b =>

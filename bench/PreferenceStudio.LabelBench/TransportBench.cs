@@ -24,7 +24,7 @@ internal static class TransportBench
         Console.WriteLine($"pgbench one-row INSERT, 16 clients, 2 threads, 10 s: {before.Tps:0} TPS, {before.LatencyMs:0.00} ms average");
         Console.WriteLine();
         Console.WriteLine("| annotators | use case labels/s | HTTP labels/s | HTTP ÷ use case | HTTP ÷ pgbench | use case ÷ pgbench | " +
-                          "HTTP next task p50 / p95 (ms) | HTTP submit p50 / p95 (ms) | use case next / submit p95 (ms) | integrity |");
+                          "HTTP next task p50 / p95 / p99 (ms) | HTTP submit p50 / p95 (ms) | use case next / submit p95 (ms) | integrity |");
         Console.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
         var rows = new List<(int Annotators, UseCaseRow UseCase, double Http, double SubmitP95)>();
         var ok = true;
@@ -42,7 +42,7 @@ internal static class TransportBench
             rows.Add((annotators, useCase, http, LabelBench.P(submit, 95)));
             Console.WriteLine($"| {annotators} | {useCase.LabelsPerSecond:0} | {http:0} | {http / useCase.LabelsPerSecond:0.00} | " +
                               $"{http / before.Tps:0.000} | {useCase.LabelsPerSecond / before.Tps:0.000} | " +
-                              $"{LabelBench.P(next, 50):0.0} / {LabelBench.P(next, 95):0.0} | {LabelBench.P(submit, 50):0.0} / {LabelBench.P(submit, 95):0.0} | " +
+                              $"{LabelBench.P(next, 50):0.0} / {LabelBench.P(next, 95):0.0} / {LabelBench.P(next, 99):0.0} | {LabelBench.P(submit, 50):0.0} / {LabelBench.P(submit, 95):0.0} | " +
                               $"{useCase.NextP95:0.0} / {useCase.SubmitP95:0.0} | {(problems.Count == 0 ? "ok" : string.Join("; ", problems))} |");
         }
         var after = await Pgbench.InsertTpsAsync();

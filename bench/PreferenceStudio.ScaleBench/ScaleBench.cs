@@ -17,6 +17,7 @@ namespace PreferenceStudio.ScaleBench;
 ///                                                 next task p50/p95/p99 with that many annotators taking and labelling
 ///   export NAME [slug=scale]                       the TRL export of a project beside COPY of the same rows
 ///   pages NAME                                    the project and quality pages' queries, timed
+///   quality NAME [views=20]                       the quality figures computed in SQL, then views served from their snapshot
 ///   drop NAME
 /// </summary>
 internal static class ScaleBench
@@ -25,7 +26,7 @@ internal static class ScaleBench
     {
         if (args.Length < 2)
         {
-            Console.Error.WriteLine("usage: ScaleBench seed|migrate|plans|queue|export|pages|drop NAME [arguments]");
+            Console.Error.WriteLine("usage: ScaleBench seed|migrate|plans|queue|export|pages|quality|drop NAME [arguments]");
             return 2;
         }
         var (command, name) = (args[0], "ps_scale_" + args[1]);
@@ -52,11 +53,14 @@ internal static class ScaleBench
             case "pages":
                 await PageQueries.RunAsync(connection);
                 return 0;
+            case "quality":
+                await QualityBench.RunAsync(connection, Arg(2, 20));
+                return 0;
             case "drop":
                 await SeedCommand.DropAsync(name);
                 return 0;
             default:
-                Console.Error.WriteLine($"unknown command '{command}': seed, migrate, plans, queue, export, pages or drop");
+                Console.Error.WriteLine($"unknown command '{command}': seed, migrate, plans, queue, export, pages, quality or drop");
                 return 2;
         }
     }

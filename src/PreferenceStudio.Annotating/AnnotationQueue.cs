@@ -22,7 +22,11 @@ public sealed class AnnotationQueue(PreferenceStudioDbContext db, TimeProvider c
     /// The annotator's current lease in the project, or a new one on the best open task: highest priority first,
     /// oldest first, gold tasks mixed in at the project's rate. Null when nothing is left for this annotator.
     /// </summary>
-    public async Task<Lease?> NextAsync(Project project, string annotatorId, CancellationToken ct = default)
+    public Task<Lease?> NextAsync(Project project, string annotatorId, CancellationToken ct = default) =>
+        NextAsync(QueueSettings.Of(project), annotatorId, ct);
+
+    /// <inheritdoc cref="NextAsync(Project, string, CancellationToken)"/>
+    public async Task<Lease?> NextAsync(QueueSettings project, string annotatorId, CancellationToken ct = default)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -45,7 +49,7 @@ public sealed class AnnotationQueue(PreferenceStudioDbContext db, TimeProvider c
         }
     }
 
-    private async Task<Lease?> TryNextAsync(Project project, string annotatorId, CancellationToken ct)
+    private async Task<Lease?> TryNextAsync(QueueSettings project, string annotatorId, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var wantGold = project.GoldRate > 0 && Random.Shared.NextDouble() < project.GoldRate;
@@ -54,7 +58,7 @@ public sealed class AnnotationQueue(PreferenceStudioDbContext db, TimeProvider c
         var npgsqlTx = (NpgsqlTransaction)tx.GetDbTransaction();
 
         // The common case in two round trips: lock, reclaim, current lease or a locked candidate; then its slot.
-        var (current, first) = await LeaseStatements.LockAndLookAsync(connection, npgsqlTx, project.Id, annotatorId, wantGold, now, ct);
+        var (current, first) = await LeaseStatements.LockAndLookAsync(connection, npgsqlTx, project.ProjectId, annotatorId, wantGold, now, ct);
         if (current is not null)
         {
             await tx.CommitAsync(ct);
@@ -84,16 +88,16 @@ public sealed class AnnotationQueue(PreferenceStudioDbContext db, TimeProvider c
         return null;
     }
 
-    private static async Task<Lease?> LeaseFromPoolAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Project project, string annotatorId,
+    private static async Task<Lease?> LeaseFromPoolAsync(NpgsqlConnection connection, NpgsqlTransaction tx, QueueSettings project, string annotatorId,
         bool gold, DateTimeOffset now, List<long> tried, CancellationToken ct)
     {
         while (true)
         {
             // Lock one candidate; rows other requests hold are skipped, not waited for.
-            var candidate = await LeaseStatements.CandidateAsync(connection, tx, project.Id, annotatorId, gold, [.. tried], wait: false, ct);
+            var candidate = await LeaseStatements.CandidateAsync(connection, tx, project.ProjectId, annotatorId, gold, [.. tried], wait: false, ct);
             // Nothing unlocked: the candidates left may all be held for a moment by requests that will leave
             // them with a free slot (overlap above 1). Wait for the first one rather than report "nothing left".
-            candidate ??= await LeaseStatements.CandidateAsync(connection, tx, project.Id, annotatorId, gold, [.. tried], wait: true, ct);
+            candidate ??= await LeaseStatements.CandidateAsync(connection, tx, project.ProjectId, annotatorId, gold, [.. tried], wait: true, ct);
             if (candidate is not { } task)
                 return null;
             tried.Add(task.Id);

@@ -6,6 +6,14 @@ namespace PreferenceStudio.Annotating;
 
 public sealed class TaskViewQuery(PreferenceStudioDbContext db)
 {
+    // Compiled once: the JSON API's next-task and progress look the project up on every call, and need three columns.
+    private static readonly Func<PreferenceStudioDbContext, string, CancellationToken, Task<QueueSettings?>> SettingsBySlug =
+        EF.CompileAsyncQuery((PreferenceStudioDbContext context, string slug, CancellationToken _) =>
+            context.Projects.Where(p => p.Slug == slug).Select(p => new QueueSettings(p.Id, p.GoldRate, p.LeaseDuration)).FirstOrDefault());
+
+    /// <summary>The queue's settings of the project, in one round trip (not the project with its principles and span labels, three).</summary>
+    public Task<QueueSettings?> QueueSettingsAsync(string slug, CancellationToken ct = default) => SettingsBySlug(db, slug, ct);
+
     public Task<Project?> ProjectAsync(string slug, CancellationToken ct = default) =>
         db.Projects.AsNoTracking()
             .Include(p => p.Principles.OrderBy(x => x.Order))

@@ -35,6 +35,7 @@ public sealed class PreferenceStudioDbContext(DbContextOptions<PreferenceStudioD
     public DbSet<LoopSettings> LoopSettings => Set<LoopSettings>();
     public DbSet<LoopRound> LoopRounds => Set<LoopRound>();
     public DbSet<ResponseScore> ResponseScores => Set<ResponseScore>();
+    public DbSet<QualitySnapshot> QualitySnapshots => Set<QualitySnapshot>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

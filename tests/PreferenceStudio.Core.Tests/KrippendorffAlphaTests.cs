@@ -39,4 +39,25 @@ public class KrippendorffAlphaTests
     [Fact]
     public void Compute_SystematicDisagreement_IsNegative() =>
         KrippendorffAlpha.Compute([[-2, 2], [2, -2], [-2, 2]], AlphaMetric.Interval)!.Value.ShouldBeLessThan(0);
+
+    [Theory]
+    [InlineData(AlphaMetric.Nominal)]
+    [InlineData(AlphaMetric.Interval)]
+    public void Compute_UnitsGroupedByValues_EqualsUnitByUnit(AlphaMetric metric)
+    {
+        // Random units of 1 to 6 values on the pairwise scale, many repeating, grouped as the quality page's SQL groups them.
+        var random = new Random(7);
+        var units = Enumerable.Range(0, 2000)
+            .Select(_ => (IReadOnlyList<double>)Enumerable.Range(0, random.Next(1, 7)).Select(_ => (double)random.Next(-2, 3)).Order().ToList())
+            .Concat(Units().Select(u => (IReadOnlyList<double>)u.Order().ToList()))
+            .ToList();
+        var groups = units.GroupBy(u => string.Join(",", u)).Select(g => new UnitValues(g.First(), g.Count())).ToList();
+
+        groups.Count.ShouldBeLessThan(units.Count);
+        KrippendorffAlpha.Compute(groups, metric)!.Value.ShouldBe(KrippendorffAlpha.Compute(units, metric)!.Value, 1e-12);
+    }
+
+    [Fact]
+    public void Compute_GroupsOfSingleValues_IsUndefined() =>
+        KrippendorffAlpha.Compute([new UnitValues([1], 5), new UnitValues([2], 3)], AlphaMetric.Nominal).ShouldBeNull();
 }

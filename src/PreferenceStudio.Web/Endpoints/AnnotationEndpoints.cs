@@ -32,7 +32,7 @@ public static class AnnotationEndpoints
     private static async Task<Results<Ok<Lease>, NoContent, ProblemHttpResult>> NextAsync(
         string slug, ClaimsPrincipal user, TaskViewQuery views, AnnotationQueue queue, CancellationToken ct)
     {
-        if (await views.ProjectAsync(slug, ct) is not { } project)
+        if (await views.QueueSettingsAsync(slug, ct) is not { } project)
             return Problem(StatusCodes.Status404NotFound, $"There is no project '{slug}'.");
         return await queue.NextAsync(project, Me(user), ct) is { } lease ? TypedResults.Ok(lease) : TypedResults.NoContent();
     }
@@ -40,9 +40,9 @@ public static class AnnotationEndpoints
     private static async Task<Results<Ok<Progress>, ProblemHttpResult>> ProgressAsync(
         string slug, ClaimsPrincipal user, TaskViewQuery views, AnnotationQueue queue, CancellationToken ct)
     {
-        if (await views.ProjectAsync(slug, ct) is not { } project)
+        if (await views.QueueSettingsAsync(slug, ct) is not { } project)
             return Problem(StatusCodes.Status404NotFound, $"There is no project '{slug}'.");
-        return TypedResults.Ok(await queue.ProgressAsync(project.Id, Me(user), ct));
+        return TypedResults.Ok(await queue.ProgressAsync(project.ProjectId, Me(user), ct));
     }
 
     private static async Task<Results<Ok<SubmitReceipt>, ProblemHttpResult>> SubmitAsync(

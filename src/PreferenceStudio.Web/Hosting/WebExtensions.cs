@@ -64,7 +64,6 @@ public static class WebExtensions
         services.AddScoped<Accounts.AccountService>();
         services.AddScoped<Accounts.PasswordSignIn>();
         services.AddScoped<Projects.PromptImporter>();
-        services.AddScoped<Quality.ProjectQualityQuery>();
         services.AddTrainingPages();
         services.AddLoopPages();
         services.AddScoped<Seeding.DemoSeeder>();

@@ -16,6 +16,7 @@ public static class ProjectPagesExtensions
         services.AddScoped<RetrainScheduler>();
         services.AddScoped<HomeQuery>();
         services.AddScoped<Quality.ProjectQualityQuery>();
+        services.AddSingleton<Quality.QualitySnapshots>();
         return services;
     }
 }

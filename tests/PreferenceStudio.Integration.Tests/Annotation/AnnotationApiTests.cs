@@ -119,6 +119,38 @@ public sealed class AnnotationApiTests : WebAppTest
         (await db.Assignments.CountAsync()).ShouldBe(0);
     }
 
+    [Fact]
+    public async Task Next_UnknownProject_Returns404NamingTheSlug()
+    {
+        var client = await SignedInAsync(Roles.Annotator);
+        var token = await client.AntiforgeryTokenAsync();
+
+        var response = await PostAsync(client, token, "/api/annotate/no-such-project/next", new { });
+
+        response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await response.Content.ReadAsStringAsync()).ShouldContain("There is no project 'no-such-project'.");
+    }
+
+    [Fact]
+    public async Task Next_AfterTheProjectsLeaseDurationChanged_LeasesForTheNewDuration()
+    {
+        var client = await SignedInAsync(Roles.Annotator);
+        var token = await client.AntiforgeryTokenAsync();
+        await using (var db = Database.CreateContext())
+        {
+            var project = await db.Projects.SingleAsync(p => p.Slug == DemoSeeder.ProjectSlug);
+            project.ConfigureAssignment(project.Overlap, TimeSpan.FromMinutes(7), project.GoldRate, project.AllowRankingTies);
+            await db.SaveChangesAsync();
+        }
+
+        var before = DateTimeOffset.UtcNow;
+        var response = await PostAsync(client, token, $"/api/annotate/{DemoSeeder.ProjectSlug}/next", new { });
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var lease = (await response.Content.ReadFromJsonAsync<Lease>(Json))!;
+        lease.ExpiresAt.ShouldBeInRange(before.AddMinutes(7).AddSeconds(-5), DateTimeOffset.UtcNow.AddMinutes(7).AddSeconds(5));
+    }
+
     /// <summary>Leases until a pairwise task comes up, skipping others (the demo project mixes all four kinds).</summary>
     private static async Task<Lease> NextPairwiseLeaseAsync(HttpClient client, string token)
     {
