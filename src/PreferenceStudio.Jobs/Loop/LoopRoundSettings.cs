@@ -28,13 +28,17 @@ public sealed record LoopRoundSettings(
     public static LoopRoundSettings FromJson(string json) =>
         JsonSerializer.Deserialize<LoopRoundSettings>(json, Json) ?? throw new FormatException("The round's settings are empty.");
 
-    /// <summary>The reward, DPO and PPO configs' problems, each prefixed with the section it is in.</summary>
-    public static IReadOnlyList<string> ValidateConfigs(string rewardJson, string dpoJson, string ppoJson = "{}")
+    /// <summary>
+    /// The reward, DPO and PPO configs' problems, each prefixed with the section it is in. PPO's values are checked only
+    /// when PPO is the loop's trainer: with DPO its section is hidden on the form, and its values are checked when PPO is
+    /// chosen; it must still be a config, since every round reads it.
+    /// </summary>
+    public static IReadOnlyList<string> ValidateConfigs(string rewardJson, string dpoJson, string ppoJson, PolicyTrainer trainer)
     {
         var errors = new List<string>();
         Check("reward", () => RewardRunConfig.FromJson(rewardJson).Validate(), errors);
         Check("dpo", () => DpoRunConfig.FromJson(dpoJson).Validate(), errors);
-        Check("ppo", () => PpoRunConfig.FromJson(ppoJson).Validate(), errors);
+        Check("ppo", () => PpoRunConfig.FromJson(ppoJson) is var ppo && trainer == PolicyTrainer.Ppo ? ppo.Validate() : [], errors);
         return errors;
     }
 

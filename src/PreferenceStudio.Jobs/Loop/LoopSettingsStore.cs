@@ -43,7 +43,7 @@ public sealed class LoopSettingsStore(PreferenceStudioDbContext db, IRecurringJo
         else if (settings is null)
             errors.Add($"{BasePolicyField}: choose the policy the loop starts from");
         errors.AddRange(change.Validate());
-        errors.AddRange(LoopRoundSettings.ValidateConfigs(change.RewardConfigJson, change.DpoConfigJson, change.PpoConfigJson));
+        errors.AddRange(LoopRoundSettings.ValidateConfigs(change.RewardConfigJson, change.DpoConfigJson, change.PpoConfigJson, change.PolicyTrainer));
         if (errors.Count == 0 && change.PolicyTrainer == PolicyTrainer.Ppo)
             errors.AddRange((await FineGrainedRewardRefresh.CheckAsync(db, projectId, PpoRunConfig.FromJson(change.PpoConfigJson).Reward, cancellationToken))
                 .Select(e => "ppo." + e));

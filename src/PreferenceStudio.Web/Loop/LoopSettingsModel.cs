@@ -99,7 +99,7 @@ public sealed partial class LoopSettingsModel
             problems.Add($"{BasePolicyField}: choose the policy the loop starts from");
         var change = ToChange();
         problems.AddRange(change.Validate());
-        problems.AddRange(LoopRoundSettings.ValidateConfigs(change.RewardConfigJson, change.DpoConfigJson, change.PpoConfigJson));
+        problems.AddRange(LoopRoundSettings.ValidateConfigs(change.RewardConfigJson, change.DpoConfigJson, change.PpoConfigJson, change.PolicyTrainer));
         problems.AddRange(Ppo.SourceProblems());
         return Locate(problems);
     }

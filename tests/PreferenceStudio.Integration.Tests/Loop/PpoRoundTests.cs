@@ -227,6 +227,23 @@ public class PpoRoundTests : LoopTest
     }
 
     [Fact]
+    public async Task SaveAsync_DpoChosenPpoValuesInvalid_SavesAndRefusesThemOncePpoIsChosen()
+    {
+        await using var scope = App.Services.CreateAsyncScope();
+        var store = scope.ServiceProvider.GetRequiredService<LoopSettingsStore>();
+        var bad = QuickPpo with { Trainer = QuickPpo.Trainer with { KlCoef = -1 } };
+
+        var asDpo = await store.SaveAsync(ProjectId, BaseId, Settings(humanShare: 0) with { PpoConfigJson = bad.ToJson() }, "researcher", CancellationToken.None);
+        var asPpo = await store.SaveAsync(ProjectId, null, Settings(humanShare: 0) with { PolicyTrainer = PolicyTrainer.Ppo, PpoConfigJson = bad.ToJson() },
+            "researcher", CancellationToken.None);
+
+        asDpo.ShouldBeEmpty();
+        asPpo.ShouldHaveSingleItem().ShouldStartWith("ppo.kl_coef");
+        await using var db = Database.CreateContext();
+        (await db.LoopSettings.SingleAsync(s => s.ProjectId == ProjectId)).PolicyTrainer.ShouldBe(PolicyTrainer.Dpo);
+    }
+
+    [Fact]
     public async Task SaveAsync_PpoSettingsInvalid_NamesTheSectionAndFieldAndChangesNothing()
     {
         await using var scope = App.Services.CreateAsyncScope();

@@ -142,6 +142,22 @@ public class PpoFieldsModelTests
     }
 
     [Fact]
+    public void LoopProblems_DpoChosenWithBadHiddenPpoValues_NoneRefusesTheSave()
+    {
+        var model = LoopSettingsModel.From(null, basePolicyId: 1);
+        model.PolicyTrainer = PolicyTrainer.Ppo;
+        model.Ppo.KlCoef = -1;
+        model.PolicyTrainer = PolicyTrainer.Dpo;
+
+        var problems = model.Problems();
+
+        // The PPO section is hidden with DPO chosen: its values are checked when PPO is chosen again.
+        problems.ShouldBeEmpty();
+        model.PolicyTrainer = PolicyTrainer.Ppo;
+        model.Problems().ShouldContain((nameof(PpoFieldsModel.KlCoef), "ppo.kl_coef must not be negative, got -1"));
+    }
+
+    [Fact]
     public void LoopToChange_SpanSourceChosen_StoresItInThePpoConfigWithoutAScalarModel()
     {
         var model = LoopSettingsModel.From(null, basePolicyId: 1);
