@@ -38,6 +38,6 @@ public abstract class PreferenceRunJob(
         return new LabelsSeen(pairs.Labels, pairs.NewestLabelAt);
     }
 
-    protected override List<PreferencePair> LoadSnapshot(string datasetFile, string baseFolder) =>
+    protected override List<PreferencePair> LoadSnapshot(string datasetFile, string? counts, string baseFolder) =>
         TrlPreferenceDataset.Load(datasetFile, BpeTokenizer.FromFile(Path.Combine(baseFolder, "tokenizer.json")));
 }

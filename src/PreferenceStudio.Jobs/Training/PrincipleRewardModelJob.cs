@@ -58,10 +58,9 @@ public sealed class PrincipleRewardModelJob(
         return new LabelsSeen(read.Labels, read.NewestLabelAt);
     }
 
-    protected override List<PrincipleExample> LoadSnapshot(string datasetFile, string baseFolder)
+    protected override List<PrincipleExample> LoadSnapshot(string datasetFile, string? counts, string baseFolder)
     {
-        var countsFile = Path.Combine(Path.GetDirectoryName(datasetFile)!, CountsFile);
-        _principles = PrincipleSnapshotCounts.FromJson(File.ReadAllText(countsFile)).Principles;
+        _principles = PrincipleSnapshotCounts.FromJson(counts ?? throw new FileNotFoundException($"The snapshot has no {CountsFile} beside it.")).Principles;
         var template = new PrincipleTemplate(BpeTokenizer.FromFile(Path.Combine(baseFolder, "tokenizer.json")));
         return PrincipleSnapshot.Read(datasetFile).Select(row => row.ToTraining(template)).ToList();
     }

@@ -42,8 +42,11 @@ public abstract class SnapshotRunJob<TExample>(
     /// <summary>The labels behind the snapshot, from its counts file's text.</summary>
     protected abstract LabelsSeen ReadLabelsSeen(string counts);
 
-    /// <summary>The snapshot's examples, ready for the trainer (tokenized with the base model's tokenizer).</summary>
-    protected abstract List<TExample> LoadSnapshot(string datasetFile, string baseFolder);
+    /// <summary>
+    /// The snapshot's examples, ready for the trainer (tokenized with the base model's tokenizer); <paramref name="counts"/>
+    /// is the counts file's text, null for a snapshot taken before counts were kept.
+    /// </summary>
+    protected abstract List<TExample> LoadSnapshot(string datasetFile, string? counts, string baseFolder);
 
     /// <summary>Loads the models from the base checkpoint and makes the trainer for these examples.</summary>
     protected abstract IRunTrainer CreateTrainer(ITrainingRunConfig config, string baseFolder, List<TExample> train, List<TExample> eval);
@@ -62,8 +65,9 @@ public abstract class SnapshotRunJob<TExample>(
             }, cancellationToken);
         }
         // A snapshot taken by the release before label counts has none; its model's labels stay unknown.
-        var seen = File.Exists(countsFile) ? ReadLabelsSeen(await File.ReadAllTextAsync(countsFile, cancellationToken)) : null;
-        var examples = LoadSnapshot(datasetFile, baseFolder);
+        var counts = File.Exists(countsFile) ? await File.ReadAllTextAsync(countsFile, cancellationToken) : null;
+        var seen = counts is null ? null : ReadLabelsSeen(counts);
+        var examples = LoadSnapshot(datasetFile, counts, baseFolder);
         if (examples.Count < MinimumExamples)
             throw new InvalidOperationException(TooFewExamples(examples.Count));
         var (train, eval) = SnapshotSplit.Split(examples, config.EvalShare, config.Seed);

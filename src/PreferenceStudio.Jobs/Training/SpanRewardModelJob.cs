@@ -58,10 +58,9 @@ public sealed class SpanRewardModelJob(
         return new LabelsSeen(read.Labels, read.NewestLabelAt);
     }
 
-    protected override List<SpanExample> LoadSnapshot(string datasetFile, string baseFolder)
+    protected override List<SpanExample> LoadSnapshot(string datasetFile, string? counts, string baseFolder)
     {
-        var countsFile = Path.Combine(Path.GetDirectoryName(datasetFile)!, CountsFile);
-        _categories = SpanSnapshotCounts.FromJson(File.ReadAllText(countsFile)).Categories;
+        _categories = SpanSnapshotCounts.FromJson(counts ?? throw new FileNotFoundException($"The snapshot has no {CountsFile} beside it.")).Categories;
         if (_categories.Count == 0)
             throw new InvalidOperationException("The project has no span labels (error categories); add them in the project's settings, then label span tasks.");
         var tokenizer = BpeTokenizer.FromFile(Path.Combine(baseFolder, "tokenizer.json"));

@@ -67,7 +67,7 @@ public sealed class PpoModelJob(
         return new LabelsSeen(read.Labels, read.NewestLabelAt);
     }
 
-    protected override List<PpoPrompt> LoadSnapshot(string datasetFile, string baseFolder) =>
+    protected override List<PpoPrompt> LoadSnapshot(string datasetFile, string? counts, string baseFolder) =>
         PpoPromptSnapshot.Load(datasetFile, BpeTokenizer.FromFile(Path.Combine(baseFolder, "tokenizer.json")));
 
     protected override IRunTrainer CreateTrainer(ITrainingRunConfig config, string baseFolder, List<PpoPrompt> train, List<PpoPrompt> eval)
