@@ -16,13 +16,15 @@ namespace PreferenceStudio.Jobs.Loop;
 /// </summary>
 public sealed class FineGrainedRewardRefresh(PreferenceStudioDbContext db, InlineTrainingRun runner)
 {
-    private sealed record Source(string Noun, ModelKind ModelKind, TrainingKind RunKind, string Field, string Headline);
+    /// <summary>A source the round retrains: its loader (the field that names it, the model's kind) and the run that trains it.</summary>
+    private sealed record Source(IPpoRewardSourceLoader Loader, string Noun, TrainingKind RunKind, string Headline)
+    {
+        public string Field => Loader.Field;
+    }
 
-    private static readonly Source Span =
-        new("span reward model", ModelKind.SpanReward, TrainingKind.SpanRewardModel, "reward.span_model_id", "eval_macro_f1");
+    private static readonly Source Span = new(new SpanRewardSourceLoader(), "span reward model", TrainingKind.SpanRewardModel, "eval_macro_f1");
 
-    private static readonly Source Principle =
-        new("principle reward model", ModelKind.PrincipleReward, TrainingKind.PrincipleRewardModel, "reward.principle_model_id", "eval_accuracy");
+    private static readonly Source Principle = new(new PrincipleRewardSourceLoader(), "principle reward model", TrainingKind.PrincipleRewardModel, "eval_accuracy");
 
     /// <summary>Retrains what <paramref name="reward"/> names and records the new models on the round; one line per model made.</summary>
     public async Task<IReadOnlyList<string>> RunAsync(LoopRound round, PpoRewardSection reward, CancellationToken cancellationToken)
@@ -85,13 +87,10 @@ public sealed class FineGrainedRewardRefresh(PreferenceStudioDbContext db, Inlin
     private static async Task<(TrainingRun? Run, string? Error)> TemplateAsync(
         PreferenceStudioDbContext db, int modelId, Source source, int projectId, CancellationToken cancellationToken)
     {
-        var model = await db.ModelVersions.AsNoTracking().Where(m => m.Id == modelId)
-            .Select(m => new { m.Kind, m.TrainingRunId }).SingleOrDefaultAsync(cancellationToken);
-        if (model is null)
-            return (null, $"{source.Field}: there is no model version {modelId}");
-        if (model.Kind != source.ModelKind)
-            return (null, $"{source.Field}: model version {modelId} is a {model.Kind} model; this source needs a {source.ModelKind} model");
-        var run = model.TrainingRunId is { } runId
+        if (await PpoLaunchChecks.KindProblemAsync(db, source.Loader, modelId, cancellationToken) is { } problem)
+            return (null, problem);
+        var trainedBy = await db.ModelVersions.AsNoTracking().Where(m => m.Id == modelId).Select(m => m.TrainingRunId).SingleAsync(cancellationToken);
+        var run = trainedBy is { } runId
             ? await db.TrainingRuns.AsNoTracking().SingleOrDefaultAsync(r => r.Id == runId, cancellationToken)
             : null;
         if (run is null || run.Kind != source.RunKind)
