@@ -28,11 +28,14 @@ public sealed class AnnotationQueue(PreferenceStudioDbContext db, TimeProvider c
     /// <inheritdoc cref="NextAsync(Project, string, CancellationToken)"/>
     public async Task<Lease?> NextAsync(QueueSettings project, string annotatorId, CancellationToken ct = default)
     {
+        var wantGold = project.GoldRate > 0 && Random.Shared.NextDouble() < project.GoldRate;
+        if (await LeaseAtOnceAsync(project, annotatorId, wantGold, ct) is { } lease)
+            return lease;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await TryNextAsync(project, annotatorId, ct);
+                return await TryNextAsync(project, annotatorId, wantGold, ct);
             }
             catch (PostgresException ex) when (ex.UniqueViolation() is { } index && attempt < MaxAttempts)
             {
@@ -49,10 +52,32 @@ public sealed class AnnotationQueue(PreferenceStudioDbContext db, TimeProvider c
         }
     }
 
-    private async Task<Lease?> TryNextAsync(QueueSettings project, string annotatorId, CancellationToken ct)
+    /// <summary>The common case in one round trip (<see cref="LeaseStatements.LeaseAtOnceAsync"/>); null sends the caller the locked way.</summary>
+    private async Task<Lease?> LeaseAtOnceAsync(QueueSettings project, string annotatorId, bool gold, CancellationToken ct)
+    {
+        if (db.Database.CurrentTransaction is not null)
+            return null;
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            return await LeaseStatements.LeaseAtOnceAsync((NpgsqlConnection)db.Database.GetDbConnection(), project.ProjectId, annotatorId, gold,
+                clock.GetUtcNow(), project.LeaseDuration, ct);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.DeadlockDetected)
+        {
+            // PostgreSQL rolled the whole batch back; the locked way below decides again.
+            logger.LogInformation("Lease deadlock for {Annotator} in the one-round-trip lease; taking the locked way", annotatorId);
+            return null;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private async Task<Lease?> TryNextAsync(QueueSettings project, string annotatorId, bool wantGold, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var wantGold = project.GoldRate > 0 && Random.Shared.NextDouble() < project.GoldRate;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         var npgsqlTx = (NpgsqlTransaction)tx.GetDbTransaction();

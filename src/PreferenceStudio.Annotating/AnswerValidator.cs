@@ -120,7 +120,7 @@ public static class AnswerValidator
         for (var i = 0; i < verdicts.Count; i++)
         {
             var v = verdicts[i];
-            if (!task.ResponseTexts.ContainsKey(v.ResponseId))
+            if (!task.ResponseIds.Contains(v.ResponseId))
                 return Fail($"principle.verdicts[{i}].responseId: {v.ResponseId} is not a response of task {task.TaskId}.");
             if (!task.PrincipleIds.Contains(v.PrincipleId))
                 return Fail($"principle.verdicts[{i}].principleId: {v.PrincipleId} is not a principle of this project.");

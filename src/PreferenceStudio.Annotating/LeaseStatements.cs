@@ -42,7 +42,7 @@ internal static class LeaseStatements
     // are skipped (or, with wait, waited for). The free-slot count uses this statement's snapshot; TakeSlot counts
     // again once the lock is held.
     internal static string Candidate(bool wait, bool unlessLeased = false) => $"""
-        SELECT t.id, t.kind FROM annotation_tasks AS t
+        SELECT t.id, t.kind, t.required_annotations FROM annotation_tasks AS t
         WHERE {(unlessLeased ? NoCurrentLease + " AND" : "")} t.project_id = $1 AND t.state = {Open} AND t.is_gold = $2 AND t.id <> ALL($3)
           AND NOT EXISTS (SELECT 1 FROM assignments AS a WHERE a.task_id = t.id AND a.annotator_id = $4)
           AND (SELECT count(*) FROM assignments AS a WHERE a.task_id = t.id AND a.state IN (0, 1)) < t.required_annotations
@@ -64,14 +64,32 @@ internal static class LeaseStatements
         INSERT INTO assignments (task_id, annotator_id, slot, state, leased_at, expires_at)
         SELECT t.id, $2, s.slot, {Active}, $3, $4
         FROM annotation_tasks AS t
-        CROSS JOIN LATERAL (
-            SELECT g.slot FROM generate_series(1, t.required_annotations) AS g(slot)
-            WHERE NOT EXISTS (SELECT 1 FROM assignments AS a WHERE a.task_id = t.id AND a.slot = g.slot AND a.state IN (0, 1))
-            ORDER BY EXISTS (SELECT 1 FROM assignments AS a WHERE a.task_id = t.id AND a.slot = g.slot AND a.state = {Expired}), g.slot
-            LIMIT 1) AS s
+        CROSS JOIN LATERAL ({FreeSlot("t")}) AS s
         WHERE t.id = $1 AND t.state = {Open}
           AND (SELECT count(*) FROM assignments AS a WHERE a.task_id = t.id AND a.state IN (0, 1)) < t.required_annotations
         RETURNING id, slot, expires_at
+        """;
+
+    private static string FreeSlot(string task) => $"""
+        SELECT g.slot FROM generate_series(1, {task}.required_annotations) AS g(slot)
+        WHERE NOT EXISTS (SELECT 1 FROM assignments AS a WHERE a.task_id = {task}.id AND a.slot = g.slot AND a.state IN (0, 1))
+        ORDER BY EXISTS (SELECT 1 FROM assignments AS a WHERE a.task_id = {task}.id AND a.slot = g.slot AND a.state = {Expired}), g.slot
+        LIMIT 1
+        """;
+
+    // The candidate and its slot in one statement, for the batch that runs without an explicit transaction. Its
+    // snapshot may miss a lease committed on the candidate just before the row lock was granted; the unique indexes
+    // then refuse the slot, and DO NOTHING turns that into no row (the caller takes the locked way) instead of an
+    // error that would roll back the whole batch.
+    internal static readonly string TakeCandidate = $"""
+        WITH c AS ({Candidate(wait: false, unlessLeased: true)}),
+        taken AS (
+            INSERT INTO assignments (task_id, annotator_id, slot, state, leased_at, expires_at)
+            SELECT c.id, $4, s.slot, {Active}, $5, $6
+            FROM c CROSS JOIN LATERAL ({FreeSlot("c")}) AS s
+            ON CONFLICT DO NOTHING
+            RETURNING id, task_id, slot, expires_at)
+        SELECT taken.id, taken.task_id, c.kind, taken.slot, taken.expires_at FROM taken JOIN c ON c.id = taken.task_id
         """;
 
     /// <summary>
@@ -105,14 +123,53 @@ internal static class LeaseStatements
         await using var reader = await batch.ExecuteReaderAsync(ct);
         await reader.NextResultAsync(ct); // the lock
         await reader.NextResultAsync(ct); // the reclaimed leases
-        Lease? current = null;
-        if (await reader.ReadAsync(ct))
-            current = new Lease(reader.GetInt64(0), reader.GetInt64(1), (TaskKind)reader.GetInt32(2), reader.GetInt32(3),
-                reader.GetFieldValue<DateTimeOffset>(4), IsNew: false);
+        var current = await reader.ReadAsync(ct) ? ReadLease(reader, isNew: false) : null;
         await reader.NextResultAsync(ct);
         (long, TaskKind)? candidate = await reader.ReadAsync(ct) ? (reader.GetInt64(0), (TaskKind)reader.GetInt32(1)) : null;
         return (current, candidate);
     }
+
+    /// <summary>
+    /// One round trip and no explicit transaction: the statements of a batch sent with one Sync run in one implicit
+    /// transaction (PostgreSQL commits it at the Sync, or rolls all of it back on an error), so the annotator's lock is
+    /// held from the first statement to the commit. The annotator's current lease, or a new one on a free slot of the
+    /// best task of the wanted kind; null when neither was found at once (the pool may be empty, or its first
+    /// candidates held by others): the caller then takes the locked way, which waits and tries the other kind.
+    /// </summary>
+    public static async Task<Lease?> LeaseAtOnceAsync(
+        NpgsqlConnection connection, int projectId, string annotatorId, bool gold, DateTimeOffset now, TimeSpan lease, CancellationToken ct)
+    {
+        await using var batch = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand(LockAnnotator) { Parameters = { new() { Value = annotatorId } } },
+                new NpgsqlBatchCommand(ExpireLeases) { Parameters = { new() { Value = projectId }, new() { Value = now } } },
+                new NpgsqlBatchCommand(CurrentLease)
+                {
+                    Parameters = { new() { Value = annotatorId }, new() { Value = now }, new() { Value = projectId } },
+                },
+                new NpgsqlBatchCommand(TakeCandidate)
+                {
+                    Parameters =
+                    {
+                        new() { Value = projectId }, new() { Value = gold }, new() { Value = Array.Empty<long>() },
+                        new() { Value = annotatorId }, new() { Value = now }, new() { Value = now + lease },
+                    },
+                },
+            },
+        };
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        await reader.NextResultAsync(ct); // the lock
+        await reader.NextResultAsync(ct); // the reclaimed leases
+        if (await reader.ReadAsync(ct))
+            return ReadLease(reader, isNew: false);
+        await reader.NextResultAsync(ct);
+        return await reader.ReadAsync(ct) ? ReadLease(reader, isNew: true) : null;
+    }
+
+    private static Lease ReadLease(NpgsqlDataReader reader, bool isNew) =>
+        new(reader.GetInt64(0), reader.GetInt64(1), (TaskKind)reader.GetInt32(2), reader.GetInt32(3), reader.GetFieldValue<DateTimeOffset>(4), isNew);
 
     /// <summary>A locked candidate task of the wanted kind that is not among <paramref name="tried"/>, or null.</summary>
     public static async Task<(long Id, TaskKind Kind)?> CandidateAsync(

@@ -9,7 +9,8 @@ namespace PreferenceStudio.Annotating;
 /// <summary>
 /// Stores labels, one transaction per submit. Rows are locked in a fixed order (assignment, then task) so concurrent
 /// submits and lease decisions never see half of each other; the idempotency key is checked under the lock, and the
-/// unique index on (annotator, key) catches whatever slips past.
+/// unique index on (annotator, key) catches whatever slips past. A submit on a live lease, nearly every one, is
+/// first tried as a lookup and one guarded statement, without holding locks between round trips.
 /// </summary>
 public sealed class SubmitService(PreferenceStudioDbContext db, TimeProvider clock)
 {
@@ -22,9 +23,10 @@ public sealed class SubmitService(PreferenceStudioDbContext db, TimeProvider clo
         db.Database.AutoSavepointsEnabled = false;
         try
         {
-            return await TrySubmitAsync(assignmentId, annotatorId, request, ct);
+            return await TryStoreAtOnceAsync(assignmentId, annotatorId, request, ct)
+                ?? await TrySubmitAsync(assignmentId, annotatorId, request, ct);
         }
-        catch (DbUpdateException ex) when (ex.UniqueViolation() is not null)
+        catch (Exception ex) when (((ex as DbUpdateException)?.UniqueViolation() ?? (ex as PostgresException)?.UniqueViolation()) is not null)
         {
             db.ChangeTracker.Clear();
             return await AlreadyStoredAsync(annotatorId, request.IdempotencyKey, taskId: null, ct)
@@ -33,6 +35,45 @@ public sealed class SubmitService(PreferenceStudioDbContext db, TimeProvider clo
         finally
         {
             db.Database.AutoSavepointsEnabled = savepoints;
+        }
+    }
+
+    /// <summary>
+    /// The common case, a live lease on an open task, in two statements (<see cref="SubmitStatements"/>); null when the
+    /// case is another (a late submit, a closed task, a lease that changed since the lookup), for the locked way below,
+    /// which has a message for each. Every answer it gives is the one the locked way would give.
+    /// </summary>
+    private async Task<SubmitOutcome?> TryStoreAtOnceAsync(long assignmentId, string annotatorId, SubmitRequest request, CancellationToken ct)
+    {
+        if (db.Database.CurrentTransaction is not null)
+            return null;
+        var now = clock.GetUtcNow();
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+            var found = await SubmitStatements.LookupAsync(connection, assignmentId, annotatorId, request.IdempotencyKey, ct);
+            if (found.TaskId is not { } taskId)
+                return SubmitOutcome.NotFound($"You hold no assignment {assignmentId}.");
+            if (found.Stored is { } stored)
+                return AlreadyStored(stored, request.IdempotencyKey, taskId);
+            if (found.AssignmentState != AssignmentState.Active || found.ExpiresAt <= now || found.TaskState != TaskState.Open)
+                return null;
+            var (label, error) = AnswerValidator.Build(found.Facts!, request, annotatorId, assignmentId, now);
+            if (label is null)
+                return SubmitOutcome.Invalid(error!);
+            return await SubmitStatements.StoreAsync(connection, assignmentId, label, ct) is { } id
+                ? SubmitOutcome.Stored(new SubmitReceipt(id, taskId, label.Version, AlreadyStored: false, Late: false, "Stored."))
+                : null;
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.DeadlockDetected)
+        {
+            // PostgreSQL rolled the statement back whole; the locked way decides again.
+            return null;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
         }
     }
 
@@ -141,15 +182,16 @@ public sealed class SubmitService(PreferenceStudioDbContext db, TimeProvider clo
     {
         var existing = await db.Annotations.AsNoTracking()
             .Where(a => a.AnnotatorId == annotatorId && a.IdempotencyKey == key)
-            .Select(a => new { a.Id, a.TaskId, a.Version })
+            .Select(a => new StoredLabel(a.Id, a.TaskId, a.Version))
             .SingleOrDefaultAsync(ct);
-        if (existing is null)
-            return null;
-        if (taskId is { } id && existing.TaskId != id)
-            return SubmitOutcome.Invalid($"idempotencyKey: {key} was already used for your label on task {existing.TaskId}; make a new key per task.");
-        return SubmitOutcome.Stored(new SubmitReceipt(existing.Id, existing.TaskId, existing.Version, AlreadyStored: true, Late: false,
-            "Already stored: this submit was received before, and the label is kept once."));
+        return existing is null ? null : AlreadyStored(existing, key, taskId);
     }
+
+    private static SubmitOutcome AlreadyStored(StoredLabel existing, Guid key, long? taskId) =>
+        taskId is { } id && existing.TaskId != id
+            ? SubmitOutcome.Invalid($"idempotencyKey: {key} was already used for your label on task {existing.TaskId}; make a new key per task.")
+            : SubmitOutcome.Stored(new SubmitReceipt(existing.Id, existing.TaskId, existing.Version, AlreadyStored: true, Late: false,
+                "Already stored: this submit was received before, and the label is kept once."));
 
     private Task<TaskFacts> FactsAsync(AnnotationTask task, CancellationToken ct) =>
         TaskFactsStatement.ReadAsync((NpgsqlConnection)db.Database.GetDbConnection(),

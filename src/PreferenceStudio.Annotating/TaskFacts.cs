@@ -2,7 +2,10 @@ using PreferenceStudio.Core.Projects;
 
 namespace PreferenceStudio.Annotating;
 
-/// <summary>What validating an answer needs to know about its task and project.</summary>
+/// <summary>
+/// What validating an answer needs to know about its task and project. The response texts are needed, and may only be
+/// there, for span tasks, whose offsets are checked against them.
+/// </summary>
 public sealed record TaskFacts(
     long TaskId,
     TaskKind Kind,
