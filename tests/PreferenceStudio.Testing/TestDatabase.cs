@@ -57,15 +57,17 @@ public sealed class TestDatabase : IAsyncDisposable
         public PreferenceStudioDbContext CreateDbContext() => database.CreateContext();
     }
 
-    public PreferenceStudioDbContext CreateContext() => CreateContext(ConnectionString);
+    // Built once, as the app's context factory builds them: a context per call is then as cheap as the app's.
+    private DbContextOptions<PreferenceStudioDbContext>? _options;
+
+    public PreferenceStudioDbContext CreateContext() => new(_options ??= OptionsFor(ConnectionString));
 
     /// <summary>A context on any database, configured as the app's are (for benches that keep their database).</summary>
-    public static PreferenceStudioDbContext CreateContext(string connectionString)
-    {
-        var options = new DbContextOptionsBuilder<PreferenceStudioDbContext>();
-        options.UsePreferenceStudioDatabase(connectionString);
-        return new PreferenceStudioDbContext(options.Options);
-    }
+    public static PreferenceStudioDbContext CreateContext(string connectionString) => new(OptionsFor(connectionString));
+
+    /// <summary>Options configured as the app's are.</summary>
+    public static DbContextOptions<PreferenceStudioDbContext> OptionsFor(string connectionString) =>
+        (DbContextOptions<PreferenceStudioDbContext>)new DbContextOptionsBuilder<PreferenceStudioDbContext>().UsePreferenceStudioDatabase(connectionString).Options;
 
     public async ValueTask DisposeAsync()
     {
