@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using PreferenceStudio.Testing;
 using PreferenceStudio.Annotating;
+using PreferenceStudio.Data;
 
 namespace PreferenceStudio.LabelBench;
 
@@ -11,7 +13,9 @@ namespace PreferenceStudio.LabelBench;
 /// How fast annotators get tasks and store labels when many work at once: each run makes a fresh database with
 /// pairwise tasks (overlap 2), lets N simulated annotators take and label tasks until none is left, checks that no slot
 /// was handed out twice and no label lost, and prints throughput, latency and round trips to PostgreSQL per call.
-/// Usage: dotnet run -c Release --project bench/PreferenceStudio.LabelBench [tasks=1000] [annotators=1,4,16,32];
+/// Usage: dotnet run -c Release --project bench/PreferenceStudio.LabelBench [tasks=1000] [annotators=1,4,16,32] [think ms=0];
+/// with a think time each annotator waits that long between getting a task and submitting it, as a person reads and
+/// decides, so latency can be measured at a load the machine carries instead of at its limit;
 /// `http [tasks] [annotators]` runs the same through the JSON API of the real web process beside this and pgbench
 /// (<see cref="TransportBench"/>); `fire [annotators] [tasks] [kills]` is the kill -9 drill at full size (<see cref="FireBench"/>).
 /// </summary>
@@ -27,18 +31,19 @@ internal static class LabelBench
             return await FireBench.RunAsync(args[1..]);
         var tasks = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 1000;
         var levels = (args.Length > 1 ? args[1] : "1,4,16,32").Split(',').Select(s => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture)).ToList();
-        Console.WriteLine($"PreferenceStudio label bench: {tasks} pairwise tasks, overlap 2, server {TestDatabase.Server.Split(";Password")[0]}");
+        var think = TimeSpan.FromMilliseconds(args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 0);
+        Console.WriteLine($"PreferenceStudio label bench: {tasks} pairwise tasks, overlap 2, think time {think.TotalMilliseconds:0} ms, server {TestDatabase.Server.Split(";Password")[0]}");
         Console.WriteLine();
-        Console.WriteLine("| annotators | labels | labels/s | next task p50 / p95 (ms) | submit p50 / p95 (ms) | statements per next task / submit (each + commit) | refused | integrity |");
-        Console.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+        Console.WriteLine("| annotators | labels | labels/s | next task p50 / p95 (ms) | submit p50 / p95 (ms) | round trips per next task / submit | CPU per label: bench / rest of machine (ms) | refused | integrity |");
+        Console.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
         var ok = true;
         foreach (var annotators in levels)
-            ok &= (await RunAsync(tasks, annotators)).Integrity is null;
+            ok &= (await RunAsync(tasks, annotators, think: think)).Integrity is null;
         return ok ? 0 : 1;
     }
 
     /// <summary>One row: a fresh database labelled to the end by <paramref name="annotators"/>; printed unless told not to.</summary>
-    internal static async Task<UseCaseRow> RunAsync(int taskCount, int annotators, bool print = true)
+    internal static async Task<UseCaseRow> RunAsync(int taskCount, int annotators, bool print = true, TimeSpan think = default)
     {
         await using var database = await TestDatabase.CreateAsync();
         var (projectId, pairs, users) = await SeedAsync(database, taskCount, annotators);
@@ -48,29 +53,38 @@ internal static class LabelBench
         var stored = 0;
         long nextTrips = 0, nextCalls = 0, submitTrips = 0;
 
+        // Pooled, as the web app's contexts are.
+        var contexts = new PooledDbContextFactory<PreferenceStudioDbContext>(TestDatabase.OptionsFor(database.ConnectionString));
+        var cpu = new CpuMeter();
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(users.Select(user => Task.Run(async () =>
         {
             Trips.Begin();
-            await using var db = database.CreateContext();
-            var project = await db.Projects.AsNoTracking().SingleAsync(p => p.Id == projectId);
-            var queue = new AnnotationQueue(db, TimeProvider.System, NullLogger<AnnotationQueue>.Instance);
-            var submit = new SubmitService(db, TimeProvider.System);
+            QueueSettings project;
+            await using (var db = database.CreateContext())
+                project = QueueSettings.Of(await db.Projects.AsNoTracking().SingleAsync(p => p.Id == projectId));
             while (true)
             {
+                // A context per call, as each request and each circuit event of the web app gets its own scope.
                 var trips = Trips.Count;
                 var t0 = Stopwatch.GetTimestamp();
-                var lease = await queue.NextAsync(project, user);
+                Lease? lease;
+                await using (var db = contexts.CreateDbContext())
+                    lease = await new AnnotationQueue(db, TimeProvider.System, NullLogger<AnnotationQueue>.Instance).NextAsync(project, user);
                 nextTimes.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
                 Interlocked.Add(ref nextTrips, Trips.Count - trips);
                 Interlocked.Increment(ref nextCalls);
                 if (lease is null)
                     return;
                 var (a, b) = pairs[lease.TaskId];
+                if (think > TimeSpan.Zero)
+                    await Task.Delay(think);
                 var request = new SubmitRequest(Guid.NewGuid(), 1500, [a, b], null, new PairwiseAnswer(a, b, Random.Shared.Next(-2, 3), false));
                 trips = Trips.Count;
                 t0 = Stopwatch.GetTimestamp();
-                var outcome = await submit.SubmitAsync(lease.AssignmentId, user, request);
+                SubmitOutcome outcome;
+                await using (var db = contexts.CreateDbContext())
+                    outcome = await new SubmitService(db, TimeProvider.System).SubmitAsync(lease.AssignmentId, user, request);
                 submitTimes.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
                 Interlocked.Add(ref submitTrips, Trips.Count - trips);
                 if (outcome.Receipt is null)
@@ -80,13 +94,15 @@ internal static class LabelBench
             }
         })));
         clock.Stop();
+        var (ownCpu, restCpu) = cpu.Elapsed();
 
         var integrity = await CheckAsync(database, stored, taskCount, annotators);
         var row = new UseCaseRow(stored / clock.Elapsed.TotalSeconds, P(nextTimes, 50), P(nextTimes, 95), P(submitTimes, 50), P(submitTimes, 95), integrity);
         if (print)
             Console.WriteLine($"| {annotators} | {stored} | {stored / clock.Elapsed.TotalSeconds:0} | {P(nextTimes, 50):0.0} / {P(nextTimes, 95):0.0} | " +
                           $"{P(submitTimes, 50):0.0} / {P(submitTimes, 95):0.0} | " +
-                          $"{(double)nextTrips / nextCalls:0.0} / {(double)submitTrips / submitTimes.Count:0.0} | {refused} | {integrity ?? "ok"} |");
+                          $"{(double)nextTrips / nextCalls:0.0} / {(double)submitTrips / submitTimes.Count:0.0} | " +
+                          $"{ownCpu * 1000 / stored:0.00} / {restCpu * 1000 / stored:0.00} | {refused} | {integrity ?? "ok"} |");
         return row;
     }
 
@@ -113,6 +129,9 @@ internal static class LabelBench
         var users = new List<string>();
         for (var i = 0; i < annotators; i++)
             users.Add((await Seed.UserAsync(db, $"bench{i}@example.org")).Id);
+        // Statistics for the fresh tables now, as a project imported a while ago has them, rather than from autovacuum
+        // half-way through the measured part.
+        await db.Database.ExecuteSqlRawAsync("ANALYZE");
         return (projectId, pairs, users);
     }
 

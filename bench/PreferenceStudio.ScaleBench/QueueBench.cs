@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using PreferenceStudio.Annotating;
+using PreferenceStudio.Data;
 using PreferenceStudio.Testing;
 
 namespace PreferenceStudio.ScaleBench;
@@ -23,24 +25,28 @@ internal static class QueueBench
         var left = leases;
         var failures = 0;
         var clock = Stopwatch.StartNew();
+        // Pooled, a context per call, as the web app's requests get them.
+        var contexts = new PooledDbContextFactory<PreferenceStudioDbContext>(TestDatabase.OptionsFor(connection));
         await Task.WhenAll(users.Select(user => Task.Run(async () =>
         {
-            await using var db = TestDatabase.CreateContext(connection);
-            var project = await db.Projects.AsNoTracking().SingleAsync(p => p.Id == projectId);
-            var queue = new AnnotationQueue(db, TimeProvider.System, NullLogger<AnnotationQueue>.Instance);
-            var submit = new SubmitService(db, TimeProvider.System);
+            QueueSettings project;
+            await using (var db = contexts.CreateDbContext())
+                project = QueueSettings.Of(await db.Projects.AsNoTracking().SingleAsync(p => p.Id == projectId));
             while (Interlocked.Decrement(ref left) >= 0)
             {
                 var t0 = Stopwatch.GetTimestamp();
-                var lease = await queue.NextAsync(project, user);
+                Lease? lease;
+                await using (var db = contexts.CreateDbContext())
+                    lease = await new AnnotationQueue(db, TimeProvider.System, NullLogger<AnnotationQueue>.Instance).NextAsync(project, user);
                 times.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
                 if (lease is null)
                     return;
-                var shown = await db.Database.SqlQuery<int>(
+                await using var db2 = contexts.CreateDbContext();
+                var shown = await db2.Database.SqlQuery<int>(
                         $"SELECT response_id AS \"Value\" FROM task_responses WHERE task_id = {lease.TaskId} ORDER BY position")
                     .ToListAsync();
                 var request = new SubmitRequest(Guid.NewGuid(), 1500, shown, null, new PairwiseAnswer(shown[0], shown[1], Random.Shared.Next(-2, 3), false));
-                if ((await submit.SubmitAsync(lease.AssignmentId, user, request)).Receipt is null)
+                if ((await new SubmitService(db2, TimeProvider.System).SubmitAsync(lease.AssignmentId, user, request)).Receipt is null)
                     Interlocked.Increment(ref failures);
             }
         })));

@@ -20,6 +20,9 @@ internal static class QueuePlans
         await ExplainAsync(c, "current lease", LeaseStatements.CurrentLease, annotator[0], now, projectId);
         await ExplainAsync(c, "candidate (first batch)", LeaseStatements.Candidate(wait: false, unlessLeased: true),
             projectId, false, Array.Empty<long>(), annotator[0], now);
+        // What nearly every next task runs: the candidate and its slot in one statement.
+        await ExplainAsync(c, "candidate and its slot (the one-round-trip lease)", LeaseStatements.TakeCandidate,
+            projectId, false, Array.Empty<long>(), annotator[0], now, now.AddMinutes(30));
         // A gold draw in a project with no gold task left for this annotator: the case an index must end quickly.
         await ExplainAsync(c, "candidate (first batch), gold wanted", LeaseStatements.Candidate(wait: false, unlessLeased: true),
             projectId, true, Array.Empty<long>(), annotator[0], now);
