@@ -36,9 +36,7 @@ public static class PpoRound
         var tokenizerPath = Path.Combine(policyFolder, "tokenizer.json");
         if (!File.Exists(tokenizerPath)) throw new FileNotFoundException($"{policyFolder} has no tokenizer.json: PPO samples text from the policy", tokenizerPath);
         var tokenizer = BpeTokenizer.FromFile(tokenizerPath);
-        var stop = config.StopTokenId ?? tokenizer.TokenToId(ChatML.End)
-            ?? throw new InvalidOperationException($"the tokenizer of {policyFolder} has no {ChatML.End} token and the config names no stop_token_id");
-        config = config with { StopTokenId = stop, TotalEpisodes = rolloutBatches * config.BatchSize };
+        config = config.WithChatStop(tokenizer, policyFolder) with { TotalEpisodes = rolloutBatches * config.BatchSize };
         var encoded = prompts.Select(p => tokenizer.Encode(ChatML.Format([new ChatMessage("user", p)]))).ToList();
 
         var clock = new StageClock(config.NumPpoEpochs, reward(tokenizer), progress);

@@ -75,8 +75,7 @@ public sealed class PpoModelJob(
         var run = (PpoRunConfig)config;
         var device = Torch.ResolveDevice();
         var tokenizer = BpeTokenizer.FromFile(Path.Combine(baseFolder, "tokenizer.json"));
-        // Responses end at the chat model's end of turn unless the run names another stop token.
-        var ppo = run.Trainer.StopTokenId is null && tokenizer.TokenToId(ChatML.End) is { } end ? run.Trainer with { StopTokenId = end } : run.Trainer;
+        var ppo = run.Trainer.WithChatStop(tokenizer, baseFolder);
         var reward = new PpoRewardMix(LoadSources(run.Reward, baseFolder, tokenizer, device));
         PolicyWithValueHead? model = null;
         try
