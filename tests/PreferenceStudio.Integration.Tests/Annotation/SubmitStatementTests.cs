@@ -92,16 +92,11 @@ public sealed class SubmitStatementTests : QueueFixture
         await SetUpAsync(overlap: 1, annotators: 1);
         await AddTaskAsync(TaskKind.Pairwise);
         var lease = await LeaseAsync(Annotators[0]);
-        var request = Pairwise(ResponseIds[0], ResponseIds[1]);
         await using var db = Db();
-        await db.Database.OpenConnectionAsync();
-        var connection = (Npgsql.NpgsqlConnection)db.Database.GetDbConnection();
-        var found = await SubmitStatements.LookupAsync(connection, lease.AssignmentId, Annotators[0], request.IdempotencyKey, default);
-        var (label, error) = AnswerValidator.Build(found.Facts!, request, Annotators[0], lease.AssignmentId, DateTimeOffset.UtcNow);
-        error.ShouldBeNull();
+        var (connection, label) = await LookedUpAsync(db, lease);
         await ExpireAsync(lease.AssignmentId);
 
-        var id = await SubmitStatements.StoreAsync(connection, lease.AssignmentId, label!, default);
+        var id = await SubmitStatements.StoreAsync(connection, lease.AssignmentId, label, default);
 
         id.ShouldBeNull();
         await using var check = Db();
@@ -116,20 +111,28 @@ public sealed class SubmitStatementTests : QueueFixture
         await SetUpAsync(overlap: 1, annotators: 1);
         var task = await AddTaskAsync(TaskKind.Pairwise);
         var lease = await LeaseAsync(Annotators[0]);
-        var request = Pairwise(ResponseIds[0], ResponseIds[1]);
         await using var db = Db();
-        await db.Database.OpenConnectionAsync();
-        var connection = (Npgsql.NpgsqlConnection)db.Database.GetDbConnection();
-        var found = await SubmitStatements.LookupAsync(connection, lease.AssignmentId, Annotators[0], request.IdempotencyKey, default);
-        var (label, _) = AnswerValidator.Build(found.Facts!, request, Annotators[0], lease.AssignmentId, DateTimeOffset.UtcNow);
+        var (connection, label) = await LookedUpAsync(db, lease);
         await using (var admin = Db())
             await admin.Database.ExecuteSqlAsync($"UPDATE annotation_tasks SET state = {(int)TaskState.Retired} WHERE id = {task.Id}");
 
-        (await SubmitStatements.StoreAsync(connection, lease.AssignmentId, label!, default)).ShouldBeNull();
+        (await SubmitStatements.StoreAsync(connection, lease.AssignmentId, label, default)).ShouldBeNull();
 
         await using var check = Db();
         (await check.Annotations.CountAsync()).ShouldBe(0);
         (await check.Assignments.SingleAsync()).State.ShouldBe(AssignmentState.Active);
+    }
+
+    /// <summary>The first statement of a submit and the label it validates to, on an open connection of <paramref name="db"/>.</summary>
+    private async Task<(Npgsql.NpgsqlConnection Connection, Core.Annotations.Annotation Label)> LookedUpAsync(PreferenceStudio.Data.PreferenceStudioDbContext db, Lease lease)
+    {
+        var request = Pairwise(ResponseIds[0], ResponseIds[1]);
+        await db.Database.OpenConnectionAsync();
+        var connection = (Npgsql.NpgsqlConnection)db.Database.GetDbConnection();
+        var found = await SubmitStatements.LookupAsync(connection, lease.AssignmentId, Annotators[0], request.IdempotencyKey, default);
+        var (label, error) = AnswerValidator.Build(found.Facts!, request, Annotators[0], lease.AssignmentId, DateTimeOffset.UtcNow);
+        error.ShouldBeNull();
+        return (connection, label!);
     }
 
     private async Task<SubmitOutcome> SubmitAsync(Lease lease, SubmitRequest request)
