@@ -5,10 +5,10 @@ using PreferenceStudio.Core.Tasks;
 namespace PreferenceStudio.Annotating;
 
 /// <summary>
-/// The queue's statements, sent straight through Npgsql on the context's connection and transaction, so a next task
-/// costs two round trips and a commit instead of seven. Statements in one batch run one after the other, each with
-/// its own snapshot (READ COMMITTED), so the lease lookup still sees everything committed before the advisory lock
-/// was granted.
+/// The queue's statements, sent straight through Npgsql on the context's connection: a next task is usually one round
+/// trip (<see cref="LeaseAtOnceAsync"/>), and otherwise two and a commit in the locked way's transaction. Statements in
+/// one batch run one after the other, each with its own snapshot (READ COMMITTED), so the lease lookup still sees
+/// everything committed before the advisory lock was granted.
 /// </summary>
 internal static class LeaseStatements
 {
