@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
 using PreferenceStudio.Core.Accounts;
 using PreferenceStudio.Web.Components.Pages.Admin;
 
@@ -32,6 +33,10 @@ public sealed class AdminUsersTests : BrowserTest
             (await db.Users.AnyAsync(u => u.Email == "new.person@example.org")).ShouldBeFalse();
 
         await Page.Input("new-password").FillAsync("Str0ng-enough!");
+        // The field re-validates once the new value reached the circuit; clicking before that could send the click
+        // ahead of the value on a busy machine, and the form would judge the old one.
+        await Page.Input("new-password").BlurAsync();
+        await Page.GetByText("Passwords must be at least 10 characters.").WaitForAsync(new() { State = WaitForSelectorState.Hidden });
         await Page.GetByTestId("create-account").ClickAsync();
 
         await Page.GetByText("Created new.person@example.org (Researcher).").WaitForAsync();
