@@ -195,5 +195,5 @@ public sealed class SubmitService(PreferenceStudioDbContext db, TimeProvider clo
 
     private Task<TaskFacts> FactsAsync(AnnotationTask task, CancellationToken ct) =>
         TaskFactsStatement.ReadAsync((NpgsqlConnection)db.Database.GetDbConnection(),
-            (NpgsqlTransaction)db.Database.CurrentTransaction!.GetDbTransaction(), task, ct);
+            (NpgsqlTransaction)db.Database.CurrentTransaction!.GetDbTransaction(), task.Id, ct);
 }

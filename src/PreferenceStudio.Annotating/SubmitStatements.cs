@@ -31,13 +31,7 @@ internal static class SubmitStatements
     private const int Complete = (int)TaskState.Complete;
 
     private static readonly string Lookup = $"""
-        SELECT a.task_id, a.state, a.expires_at, t.state, t.kind, t.project_id, k.id, k.task_id, k.version,
-               p.allow_ranking_ties,
-               ARRAY(SELECT x.id FROM principles AS x WHERE x.project_id = p.id),
-               ARRAY(SELECT x.id FROM span_labels AS x WHERE x.project_id = p.id),
-               ARRAY(SELECT tr.response_id FROM task_responses AS tr WHERE tr.task_id = t.id ORDER BY tr.position),
-               ARRAY(SELECT r.text FROM task_responses AS tr JOIN responses AS r ON r.id = tr.response_id
-                     WHERE tr.task_id = t.id AND t.kind = {(int)TaskKind.Span} ORDER BY tr.position)
+        SELECT a.task_id, a.state, a.expires_at, t.state, k.id, k.task_id, k.version, {TaskFactsStatement.Columns}
         FROM (VALUES (1)) AS one(x)
         LEFT JOIN assignments AS a ON a.id = $1 AND a.annotator_id = $2
         LEFT JOIN annotation_tasks AS t ON t.id = a.task_id
@@ -53,18 +47,11 @@ internal static class SubmitStatements
         };
         await using var reader = await command.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
-        var stored = reader.IsDBNull(6) ? null : new StoredLabel(reader.GetInt64(6), reader.GetInt64(7), reader.GetInt32(8));
+        var stored = reader.IsDBNull(4) ? null : new StoredLabel(reader.GetInt64(4), reader.GetInt64(5), reader.GetInt32(6));
         if (reader.IsDBNull(0))
             return new SubmitLookup(null, default, default, default, stored, null);
-        var taskId = reader.GetInt64(0);
-        var kind = (TaskKind)reader.GetInt32(4);
-        var responseIds = reader.GetFieldValue<int[]>(12);
-        var texts = reader.GetFieldValue<string[]>(13);
-        var facts = new TaskFacts(taskId, kind, responseIds,
-            texts.Length == responseIds.Length ? responseIds.Zip(texts).ToDictionary(x => x.First, x => x.Second) : new Dictionary<int, string>(),
-            reader.GetFieldValue<int[]>(10).ToHashSet(), reader.GetFieldValue<int[]>(11).ToHashSet(), reader.GetBoolean(9));
-        return new SubmitLookup(taskId, (AssignmentState)reader.GetInt32(1), reader.GetFieldValue<DateTimeOffset>(2),
-            (TaskState)reader.GetInt32(3), stored, facts);
+        return new SubmitLookup(reader.GetInt64(0), (AssignmentState)reader.GetInt32(1), reader.GetFieldValue<DateTimeOffset>(2),
+            (TaskState)reader.GetInt32(3), stored, TaskFactsStatement.Read(reader, first: 7));
     }
 
     // $1 assignment, $2 annotator, $3 now, $4 kind, $5 idempotency key, $6 time spent (ms), $7 shown order,
