@@ -53,27 +53,9 @@ public sealed class AnnotationQueue(PreferenceStudioDbContext db, TimeProvider c
     }
 
     /// <summary>The common case in one round trip (<see cref="LeaseStatements.LeaseAtOnceAsync"/>); null sends the caller the locked way.</summary>
-    private async Task<Lease?> LeaseAtOnceAsync(QueueSettings project, string annotatorId, bool gold, CancellationToken ct)
-    {
-        if (db.Database.CurrentTransaction is not null)
-            return null;
-        await db.Database.OpenConnectionAsync(ct);
-        try
-        {
-            return await LeaseStatements.LeaseAtOnceAsync((NpgsqlConnection)db.Database.GetDbConnection(), project.ProjectId, annotatorId, gold,
-                clock.GetUtcNow(), project.LeaseDuration, ct);
-        }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.DeadlockDetected)
-        {
-            // PostgreSQL rolled the whole batch back; the locked way below decides again.
-            logger.LogInformation("Lease deadlock for {Annotator} in the one-round-trip lease; taking the locked way", annotatorId);
-            return null;
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-    }
+    private Task<Lease?> LeaseAtOnceAsync(QueueSettings project, string annotatorId, bool gold, CancellationToken ct) =>
+        StatementsOnTheirOwn.RunAsync(db, connection =>
+            LeaseStatements.LeaseAtOnceAsync(connection, project.ProjectId, annotatorId, gold, clock.GetUtcNow(), project.LeaseDuration, ct), ct);
 
     private async Task<Lease?> TryNextAsync(QueueSettings project, string annotatorId, bool wantGold, CancellationToken ct)
     {

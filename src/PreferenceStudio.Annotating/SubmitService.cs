@@ -26,7 +26,7 @@ public sealed class SubmitService(PreferenceStudioDbContext db, TimeProvider clo
             return await TryStoreAtOnceAsync(assignmentId, annotatorId, request, ct)
                 ?? await TrySubmitAsync(assignmentId, annotatorId, request, ct);
         }
-        catch (Exception ex) when (((ex as DbUpdateException)?.UniqueViolation() ?? (ex as PostgresException)?.UniqueViolation()) is not null)
+        catch (Exception ex) when (ex.UniqueViolation() is not null)
         {
             db.ChangeTracker.Clear();
             return await AlreadyStoredAsync(annotatorId, request.IdempotencyKey, taskId: null, ct)
@@ -43,15 +43,10 @@ public sealed class SubmitService(PreferenceStudioDbContext db, TimeProvider clo
     /// case is another (a late submit, a closed task, a lease that changed since the lookup), for the locked way below,
     /// which has a message for each. Every answer it gives is the one the locked way would give.
     /// </summary>
-    private async Task<SubmitOutcome?> TryStoreAtOnceAsync(long assignmentId, string annotatorId, SubmitRequest request, CancellationToken ct)
-    {
-        if (db.Database.CurrentTransaction is not null)
-            return null;
-        var now = clock.GetUtcNow();
-        await db.Database.OpenConnectionAsync(ct);
-        try
+    private Task<SubmitOutcome?> TryStoreAtOnceAsync(long assignmentId, string annotatorId, SubmitRequest request, CancellationToken ct) =>
+        StatementsOnTheirOwn.RunAsync(db, async connection =>
         {
-            var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+            var now = clock.GetUtcNow();
             var found = await SubmitStatements.LookupAsync(connection, assignmentId, annotatorId, request.IdempotencyKey, ct);
             if (found.TaskId is not { } taskId)
                 return SubmitOutcome.NotFound($"You hold no assignment {assignmentId}.");
@@ -65,17 +60,7 @@ public sealed class SubmitService(PreferenceStudioDbContext db, TimeProvider clo
             return await SubmitStatements.StoreAsync(connection, assignmentId, label, ct) is { } id
                 ? SubmitOutcome.Stored(new SubmitReceipt(id, taskId, label.Version, AlreadyStored: false, Late: false, "Stored."))
                 : null;
-        }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.DeadlockDetected)
-        {
-            // PostgreSQL rolled the statement back whole; the locked way decides again.
-            return null;
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-    }
+        }, ct);
 
     private async Task<SubmitOutcome> TrySubmitAsync(long assignmentId, string annotatorId, SubmitRequest request, CancellationToken ct)
     {
